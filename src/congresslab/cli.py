@@ -1,0 +1,73 @@
+"""Command-line interface: ``congresslab build-data | info | estimate | simulate``.
+
+Bad input ends with a one-line message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from congresslab import __version__, paths
+from congresslab.clean import build_data
+from congresslab.load import congresses, load_turnout_conflicts
+
+__all__ = ["main", "build_parser"]
+
+
+def _build_data(args: argparse.Namespace) -> int:
+    written = build_data()
+    for name, path in written.items():
+        rows = sum(1 for _ in open(path, encoding="utf-8")) - 1
+        print(f"{name:<22} {rows:>4} rows  {path.relative_to(paths.ROOT)}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print("Congresses, rounds and statuses in data/processed/ (counts: published, derived "
+              "from a published share and base, or shares only):\n")
+        print(congresses().to_string(index=False))
+        print("\nFigures on which sources disagree:\n")
+        conflicts = load_turnout_conflicts()
+        print(conflicts[["congress_year", "round", "metric", "value_used", "alternative",
+                         "alternative_source"]].to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``congresslab`` command."""
+    from congresslab.simulate import add_simulate_parser
+    from congresslab.transfers.cli import add_estimate_parser
+
+    parser = argparse.ArgumentParser(
+        prog="congresslab",
+        description="Sourced results of Parti socialiste congresses and vote-transfer "
+                    "estimation.")
+    parser.add_argument("--version", action="version", version=f"congresslab {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build-data", help="rebuild data/processed/ from data/raw/")
+    p.set_defaults(func=_build_data)
+    p = sub.add_parser("info", help="what congresses, rounds and statuses exist")
+    p.set_defaults(func=_info)
+    add_estimate_parser(sub)
+    add_simulate_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 success, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, FileNotFoundError, KeyError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"congresslab {args.command}: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Raw data: the checksum manifest, readers, and parsers for French number formats.
+
+The files in ``data/raw/`` are copies, byte for byte, of the sourced tables in
+``shared/sources/``; ``data/raw/datapackage.json`` records each file's sha256, what it is
+and what its columns mean. Readers in this module refuse to read a file whose checksum
+no longer matches, and never write anything under ``data/raw/``.
+
+Examples
+--------
+>>> parse_count("12 689")
+12689
+>>> parse_count("37.991")
+37991
+>>> parse_share("42,21 %")
+42.21
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from congresslab import paths
+
+__all__ = [
+    "RawDataError",
+    "ChecksumError",
+    "parse_count",
+    "parse_share",
+    "sha256",
+    "read_manifest",
+    "verify_raw",
+    "read_raw",
+]
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_DOT_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+class RawDataError(ValueError):
+    """A raw value or file that cannot be used; the message names file, row and column."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        where = ", ".join(
+            part for part in (
+                f"file {file}" if file else "",
+                f"row {row}" if row is not None else "",
+                f"column {column!r}" if column else "",
+            ) if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file, self.row, self.column = file, row, column
+
+
+class ChecksumError(RawDataError):
+    """A raw file differs from the checksum recorded in the manifest."""
+
+
+def _clean_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    text = _SPACES.sub("", str(value)).strip()
+    return text or None
+
+
+def parse_count(value: object) -> int | None:
+    """Parse a vote or member count written the French or English way.
+
+    Thousands separators (space, no-break space, narrow no-break space, apostrophe, or a
+    dot followed by three digits) are removed. Empty cells give ``None``.
+
+    Parameters
+    ----------
+    value
+        The cell: a string such as ``"12 689"`` or ``"37.991"``, a number, or empty.
+
+    Returns
+    -------
+    int or None
+
+    Raises
+    ------
+    ValueError
+        If the cell is not a whole number (``"12,5"``, ``"abc"``).
+
+    Examples
+    --------
+    >>> parse_count("12\u202f689"), parse_count(24701), parse_count("")
+    (12689, 24701, None)
+    """
+    text = _clean_text(value)
+    if text is None:
+        return None
+    if _DOT_THOUSANDS.match(text):
+        text = text.replace(".", "")
+    if re.fullmatch(r"-?\d+(\.0+)?", text):
+        return int(float(text))
+    raise ValueError(f"not a whole number: {value!r}")
+
+
+def parse_share(value: object) -> float | None:
+    """Parse a percentage such as ``"42,21 %"`` or ``"42.21"`` into a float (42.21).
+
+    Examples
+    --------
+    >>> parse_share("51,15%"), parse_share(86), parse_share(None)
+    (51.15, 86.0, None)
+    """
+    text = _clean_text(value)
+    if text is None:
+        return None
+    text = text.rstrip("%").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"not a percentage: {value!r}") from None
+
+
+def sha256(path: Path) -> str:
+    """Return the hex sha256 digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(manifest: Path | None = None) -> dict:
+    """Read ``data/raw/datapackage.json`` (a Frictionless-style data package)."""
+    manifest = paths.MANIFEST if manifest is None else Path(manifest)
+    with open(manifest, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def verify_raw(raw_dir: Path | None = None, manifest: Path | None = None) -> list[str]:
+    """Check every raw file against the manifest; return the names checked.
+
+    Raises
+    ------
+    ChecksumError
+        Naming the file, when a listed file is missing or its sha256 changed, or when a
+        data file in the folder is not in the manifest.
+    """
+    raw_dir = paths.RAW if raw_dir is None else Path(raw_dir)
+    manifest = raw_dir / "datapackage.json" if manifest is None else Path(manifest)
+    package = read_manifest(manifest)
+    listed = {res["path"]: res for res in package["resources"]}
+    for name, res in listed.items():
+        path = raw_dir / name
+        if not path.exists():
+            raise ChecksumError("listed in the manifest but missing", file=str(path))
+        actual = sha256(path)
+        if actual != res["sha256"]:
+            raise ChecksumError(
+                f"sha256 is {actual[:12]}…, the manifest says {res['sha256'][:12]}…: the raw "
+                "file was modified. Raw data is immutable: restore it (git checkout) or add a "
+                "new file and record it in the manifest.",
+                file=str(path),
+            )
+    for path in sorted(raw_dir.rglob("*.csv")):
+        name = path.relative_to(raw_dir).as_posix()
+        if name not in listed:
+            raise ChecksumError("data file not recorded in the manifest", file=str(path))
+    return sorted(listed)
+
+
+def read_raw(name: str, raw_dir: Path | None = None, *, verify: bool = True) -> pd.DataFrame:
+    """Read one raw CSV as strings, after checking its checksum.
+
+    Every cell is kept as text (``dtype=str``) so that parsing, with its errors naming the
+    row and column, happens in :mod:`congresslab.clean`. A column ``_line`` gives the line
+    of each row in the file (the header is line 1).
+    """
+    raw_dir = paths.RAW if raw_dir is None else Path(raw_dir)
+    path = raw_dir / name
+    if verify:
+        package = read_manifest(raw_dir / "datapackage.json")
+        expected = {res["path"]: res["sha256"] for res in package["resources"]}
+        if name not in expected:
+            raise ChecksumError("not recorded in the manifest", file=str(path))
+        if sha256(path) != expected[name]:
+            raise ChecksumError(
+                "sha256 differs from the manifest: the raw file was modified", file=str(path)
+            )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    frame.insert(0, "_line", range(2, len(frame) + 2))
+    return frame
