@@ -1,0 +1,289 @@
+"""One entry point, :func:`estimate`, and the Bayesian model wrapper.
+
+``estimate(data, method=...)`` builds the :class:`~congresslab.transfers.data.UnitTable`
+(validation and margins policy), fits the requested model and returns a
+:class:`~congresslab.transfers.results.TransferResults`.
+
+Methods
+-------
+``"bounds"``  Duncan–Davis bounds (:class:`~congresslab.transfers.bounds.Bounds`).
+``"goodman"`` Goodman regression (:class:`~congresslab.transfers.goodman.Goodman`).
+``"lp"``      lphom-family LP (:class:`~congresslab.transfers.lp.LinearProgram`).
+``"bayes"``   multinomial–Dirichlet MCMC (:class:`MultinomialDirichlet`, wrapping
+              :func:`congresslab.transfers.bayes.fit_md`).
+``"auto"``    see :func:`choose_method`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"fed": ["a", "b", "c"], "A": [60, 20, 50], "B": [40, 80, 50],
+...                    "x": [70, 40, 55], "y": [30, 60, 45]})
+>>> res = estimate(df, "goodman", unit="fed", origin=["A", "B"], destination=["x", "y"])
+>>> res.method, res.transfer.shape
+('goodman', (2, 2))
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from congresslab.transfers.bounds import Bounds
+from congresslab.transfers.data import UnitTable, as_unit_table
+from congresslab.transfers.goodman import Goodman
+from congresslab.transfers.lp import LinearProgram
+from congresslab.transfers.results import TransferResults
+
+try:  # the warning class lives with the MCMC diagnostics
+    from congresslab.transfers.diagnostics import ConvergenceWarning
+except ImportError:  # pragma: no cover - fallback while diagnostics.py is absent
+
+    class ConvergenceWarning(UserWarning):  # type: ignore[no-redef]
+        """Warning issued when an MCMC fit does not meet the convergence criteria."""
+
+
+__all__ = [
+    "METHODS",
+    "AUTO_BAYES_MAX_CELLS",
+    "ConvergenceError",
+    "ConvergenceWarning",
+    "MultinomialDirichlet",
+    "bayes_available",
+    "choose_method",
+    "estimate",
+]
+
+METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
+
+#: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this (run time grows
+#: linearly with it); beyond, the LP estimator.
+AUTO_BAYES_MAX_CELLS: int = 25_000
+
+
+class ConvergenceError(RuntimeError):
+    """Raised by the Bayesian model when ``on_nonconvergence="raise"`` and it did not converge."""
+
+
+def bayes_available() -> bool:
+    """Whether the Bayesian sampler :func:`congresslab.transfers.bayes.fit_md` is importable."""
+    try:
+        from congresslab.transfers.bayes import fit_md  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class MultinomialDirichlet:
+    """Bayesian multinomial–Dirichlet model (Rosen, Jiang, King & Tanner 2001), by MCMC.
+
+    Wraps :func:`congresslab.transfers.bayes.fit_md`; aggregate shares are the posterior means
+    of the vote-weighted aggregate transfer shares, intervals are equal-tailed posterior
+    intervals, unit-level means and 95 % intervals come from the sampler.
+
+    Parameters
+    ----------
+    table : UnitTable or DataFrame or (X, T)
+        Unit table.
+    chains, draws, warmup, thin, seed, progress, lambda1, lambda2
+        Passed to ``fit_md``.
+    on_nonconvergence : {"warn", "raise"}
+        Non-convergence (R-hat or ESS criteria of the sampler) issues a
+        :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
+    **table_options
+        Passed to :func:`~congresslab.transfers.data.as_unit_table`.
+    """
+
+    name = "bayes"
+
+    def __init__(
+        self,
+        table: Any,
+        *,
+        chains: int = 4,
+        draws: int = 1000,
+        warmup: int = 1000,
+        thin: int = 1,
+        seed: int | None = 0,
+        progress: bool = True,
+        lambda1: float = 4.0,
+        lambda2: float = 2.0,
+        on_nonconvergence: str = "warn",
+        **table_options: Any,
+    ) -> None:
+        if on_nonconvergence not in ("warn", "raise"):
+            raise ValueError(
+                f"on_nonconvergence must be 'warn' or 'raise', got {on_nonconvergence!r}"
+            )
+        self.table: UnitTable = as_unit_table(table, **table_options)
+        self.settings = {
+            "chains": int(chains),
+            "draws": int(draws),
+            "warmup": int(warmup),
+            "thin": int(thin),
+            "seed": seed,
+            "progress": bool(progress),
+            "lambda1": float(lambda1),
+            "lambda2": float(lambda2),
+        }
+        self.on_nonconvergence = on_nonconvergence
+
+    def fit(self, alpha: float = 0.05) -> TransferResults:
+        """Run the sampler and summarise the draws."""
+        try:
+            from congresslab.transfers.bayes import fit_md
+        except ImportError as exc:  # pragma: no cover - depends on the other module
+            raise ImportError(
+                "the Bayesian sampler congresslab.transfers.bayes.fit_md is not available; "
+                "use method='lp'"
+            ) from exc
+        t0 = time.perf_counter()
+        tab = self.table
+        R, C = tab.shape
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit = fit_md(np.asarray(tab.X), np.asarray(tab.T), **self.settings)
+        sampler_warned = False
+        for w in caught:
+            if issubclass(w.category, ConvergenceWarning) or "converge" in str(w.message).lower():
+                sampler_warned = True
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        agg = np.asarray(fit.agg_draws, float)
+        draws = agg.reshape(-1, R, C)
+        params = draws.mean(0)
+        params = params / params.sum(1, keepdims=True)
+        lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+        rhat = np.asarray(fit.rhat, float)
+        ess = np.asarray(fit.ess_bulk, float)
+        diag: dict[str, Any] = {
+            "converged": bool(fit.converged),
+            "rhat_max": float(np.nanmax(rhat)),
+            "ess_bulk_min": float(np.nanmin(ess)),
+            "sampler_seconds": float(fit.seconds),
+            "rhat": rhat,
+            "ess_bulk": ess,
+            "settings": dict(fit.settings),
+        }
+        if not fit.converged:
+            msg = (
+                f"the multinomial-Dirichlet sampler did not converge (max R-hat "
+                f"{diag['rhat_max']:.3f}, min bulk ESS {diag['ess_bulk_min']:.0f}); increase "
+                f"draws/warmup (now {self.settings['draws']}/{self.settings['warmup']}) or "
+                "thinning, or check the diagnostics"
+            )
+            if self.on_nonconvergence == "raise":
+                raise ConvergenceError(msg)
+            if not sampler_warned:
+                warnings.warn(msg, ConvergenceWarning, stacklevel=2)
+        return TransferResults(
+            method=self.name,
+            table=tab,
+            params=params,
+            lower=lo,
+            upper=hi,
+            alpha=alpha,
+            interval_kind="credible",
+            seconds=time.perf_counter() - t0,
+            diagnostics=diag,
+            unit_params=np.asarray(fit.unit_mean, float),
+            unit_lower=np.asarray(fit.unit_lo, float),
+            unit_upper=np.asarray(fit.unit_hi, float),
+            draws=draws,
+            options=dict(self.settings, on_nonconvergence=self.on_nonconvergence),
+        )
+
+
+def choose_method(table: UnitTable) -> str:
+    """The method ``"auto"`` uses for ``table`` (never looks at any truth).
+
+    Rule: the Bayesian multinomial–Dirichlet model when its sampler is installed and the
+    problem is small enough to sample in reasonable time (``n_units * R * C <=``
+    :data:`AUTO_BAYES_MAX_CELLS`); otherwise the LP estimator with unit-level refinement
+    (nslphom-like), which is fast at any size. Evidence (``reports/benchmarks.md``; published
+    comparisons on real data with known truth, Pavía 2022/2024): the multinomial–Dirichlet
+    model is the most accurate on the New Zealand 5 × 4 sets and on senc, and the refined
+    LP is the best of the fast methods on R × C tables.
+
+    Examples
+    --------
+    >>> from congresslab.transfers import UnitTable
+    >>> tab = UnitTable.from_arrays([[5, 5], [8, 2]], [[6, 4], [7, 3]])
+    >>> choose_method(tab) in ("bayes", "lp")
+    True
+    """
+    R, C = table.shape
+    if bayes_available() and table.n_units * R * C <= AUTO_BAYES_MAX_CELLS:
+        return "bayes"
+    return "lp"
+
+
+_MODELS: dict[str, type] = {
+    "bounds": Bounds,
+    "goodman": Goodman,
+    "lp": LinearProgram,
+    "bayes": MultinomialDirichlet,
+}
+
+
+def estimate(
+    data: Any,
+    method: str = "auto",
+    *,
+    unit: str | None = None,
+    origin: Sequence[str] | None = None,
+    destination: Sequence[str] | None = None,
+    margins: str = "auto",
+    seed: int | None = 0,
+    alpha: float = 0.05,
+    progress: bool = True,
+    **options: Any,
+) -> TransferResults:
+    """Estimate origin → destination transfer shares.
+
+    Parameters
+    ----------
+    data : UnitTable or pandas.DataFrame or (X, T)
+        Unit counts (see :class:`~congresslab.transfers.data.UnitTable`).
+    method : {"auto", "bounds", "goodman", "lp", "bayes"}
+        Estimator; ``"auto"`` follows :func:`choose_method`.
+    unit, origin, destination : optional
+        Column names when ``data`` is a DataFrame.
+    margins : {"auto", "error", "rescale", "entry_exit"}
+        Margins policy (see :mod:`congresslab.transfers.data`).
+    seed : int or None
+        Seed of every random step (bootstrap, MCMC).
+    alpha : float
+        Intervals at level ``1 - alpha``.
+    progress : bool
+        Progress bars on stderr for long computations.
+    **options
+        Passed to the model class (e.g. ``n_boot=``, ``constrained=``, ``draws=``).
+
+    Returns
+    -------
+    TransferResults
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[100, 0], [50, 50], [20, 80]]); P = np.array([[0.9, 0.1], [0.2, 0.8]])
+    >>> res = estimate((X, X @ P), "lp", n_boot=0)
+    >>> res.transfer.round(6).to_numpy().tolist()
+    [[0.9, 0.1], [0.2, 0.8]]
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    table = as_unit_table(data, unit=unit, origin=origin, destination=destination, margins=margins)
+    chosen = choose_method(table) if method == "auto" else method
+    cls = _MODELS[chosen]
+    kwargs = dict(options)
+    if chosen != "bounds":
+        kwargs.setdefault("seed", seed)
+        kwargs.setdefault("progress", progress)
+    res = cls(table, **kwargs).fit(alpha=alpha)
+    if method == "auto":
+        res.diagnostics["auto_choice"] = chosen
+    return res
