@@ -10,6 +10,7 @@ Examples
 from congresslab import paths
 from congresslab.clean import build_data
 from congresslab.load import (
+    compare_statuses,
     congresses,
     load_federation_summaries,
     load_federations,
@@ -25,6 +26,7 @@ __all__ = [
     "paths",
     "build_data",
     "congresses",
+    "compare_statuses",
     "load_results",
     "load_turnout",
     "load_turnout_conflicts",

@@ -31,6 +31,7 @@ __all__ = [
     "load_federations",
     "load_federation_summaries",
     "congresses",
+    "compare_statuses",
 ]
 
 _DTYPES = {
@@ -180,3 +181,36 @@ def congresses() -> pd.DataFrame:
         out[col] = out[col].astype("Int64")
     return out.sort_values(["congress_year", "round", "status"],
                            ascending=[True, True, False]).reset_index(drop=True)
+
+
+def compare_statuses(year: int, round: int) -> pd.DataFrame:
+    """Provisional beside official results of one round, with the change between them.
+
+    Returns one row per candidate: ``share_provisional``, ``share_official``,
+    ``share_change`` (percentage points), and the same for ``votes`` where counts exist
+    (``<NA>`` otherwise).
+
+    Examples
+    --------
+    >>> c = compare_statuses(2023, 2)
+    >>> c[["candidate", "votes_provisional", "votes_official", "votes_change"]].values.tolist()
+    [['Olivier Faure', 12076, 12020, -56], ['Nicolas Mayer-Rossignol', 11683, 11507, -176]]
+    """
+    results = load_results(year, round=round, status=None)
+    if results.empty:
+        raise ValueError(f"no results for congress {year}, round {round}")
+    wide = results.pivot(index="candidate", columns="status", values=["share_pct", "votes"])
+    out = pd.DataFrame(index=wide.index)
+    for status in STATUSES:
+        present = status in wide["share_pct"]
+        out[f"share_{status}"] = (wide["share_pct"][status] if present else
+                                  pd.Series(pd.NA, index=wide.index)).astype("Float64")
+        out[f"votes_{status}"] = (wide["votes"][status] if present else
+                                  pd.Series(pd.NA, index=wide.index)).astype("Int64")
+    out["share_change"] = (out["share_official"] - out["share_provisional"]).round(2)
+    out["votes_change"] = out["votes_official"] - out["votes_provisional"]
+    for col in ("votes_provisional", "votes_official", "votes_change"):
+        out[col] = out[col].astype("Int64")
+    order = results[results["status"] == results["status"].iloc[-1]]
+    out = out.loc[order.sort_values("share_pct", ascending=False)["candidate"]]
+    return out.reset_index()

@@ -1,0 +1,52 @@
+# congresslab — `make help` lists the targets. Every target creates or reuses .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data notebooks html reproduce test lint benchmark studies lab clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("congresslab needs Python >= 3.11" if sys.version_info < (3, 11) else 0)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[notebooks,dev]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## create or update the virtual environment .venv
+
+data: $(STAMP) ## rebuild data/processed/ from data/raw/ (checksums verified)
+	$(BIN)/congresslab build-data
+
+notebooks: data ## execute the notebooks (writes reports/figures/) and render them to reports/html/
+	$(BIN)/python -m congresslab.report $(NOTEBOOKS)
+
+reproduce: notebooks ## the main job: processed data, executed notebooks, figures, HTML
+	@echo "figures: reports/figures/   notebooks as HTML: reports/html/index.html"
+
+test: $(STAMP) ## run the tests: unit tests, doctests, notebooks through nbval, ruff
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check src tests benchmarks scripts
+
+benchmark: $(STAMP) ## run the transfer engine on the benchmark datasets → reports/benchmarks.md
+	$(BIN)/python benchmarks/run_benchmarks.py
+
+studies: $(STAMP) ## coverage and power studies on SIMULATED congresses → reports/
+	$(BIN)/python scripts/coverage_study.py
+	$(BIN)/python scripts/power_study.py
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ in the project's environment
+	$(BIN)/jupyter lab notebooks/
+
+clean: ## remove the virtual environment and generated HTML
+	rm -rf $(VENV) reports/html

@@ -1,0 +1,123 @@
+"""Execute the notebooks and render them to HTML for readers without Python.
+
+``python -m congresslab.report notebooks/*.ipynb`` executes each notebook (in a copy: the
+committed notebooks are not modified), which writes its figures under
+``reports/figures/``, renders it to ``reports/html/<name>.html`` and writes
+``reports/html/index.html`` linking every notebook and figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from congresslab import __version__, paths
+
+__all__ = ["render_notebooks", "store_outputs", "write_index", "main"]
+
+
+def render_notebooks(notebooks: Sequence[Path], out_dir: Path | None = None,
+                     timeout: int = 600) -> list[tuple[str, float]]:
+    """Execute notebooks and write their HTML; return (name, seconds) per notebook."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    out_dir = paths.HTML if out_dir is None else Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timings = []
+    for notebook in notebooks:
+        notebook = Path(notebook)
+        nb = nbformat.read(notebook, as_version=4)
+        start = time.perf_counter()
+        ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
+            nb, {"metadata": {"path": str(notebook.parent)}})
+        seconds = time.perf_counter() - start
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        (out_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
+        timings.append((notebook.stem, seconds))
+        print(f"{notebook.name:<40} executed in {seconds:5.1f} s → "
+              f"{(out_dir / notebook.stem).relative_to(paths.ROOT)}.html", file=sys.stderr)
+    return timings
+
+
+def store_outputs(notebook: Path, timeout: int = 600) -> float:
+    """Execute a notebook in place, keeping outputs but no volatile metadata.
+
+    This is how the committed notebooks get the outputs that nbval compares; execution
+    timestamps are not recorded. Returns the seconds taken.
+    """
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    notebook = Path(notebook)
+    nb = nbformat.read(notebook, as_version=4)
+    start = time.perf_counter()
+    ExecutePreprocessor(timeout=timeout, kernel_name="python3", record_timing=False).preprocess(
+        nb, {"metadata": {"path": str(notebook.parent)}})
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.get("language_info", {}).pop("version", None)
+    nbformat.write(nb, notebook)
+    return time.perf_counter() - start
+
+
+def write_index(timings: Sequence[tuple[str, float]], out_dir: Path | None = None) -> Path:
+    """Write ``index.html`` linking the rendered notebooks and the figures."""
+    out_dir = paths.HTML if out_dir is None else Path(out_dir)
+    items = "\n".join(f'<li><a href="{html.escape(name)}.html">{html.escape(name)}</a> '
+                      f"({seconds:.1f} s)</li>" for name, seconds in timings)
+    figures = []
+    index = paths.FIGURES / "index.csv"
+    if index.exists():
+        with open(index, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                figures.append(
+                    f'<li><a href="../figures/{html.escape(row["figure"])}">'
+                    f'{html.escape(row["title"] or row["figure"])}</a> — made by '
+                    f'{html.escape(row["made_by"])} from {html.escape(row["data"])}</li>')
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>congresslab case studies</title></head>
+<body style="font-family: sans-serif; max-width: 60em; margin: 2em auto">
+<h1>congresslab {__version__}: case studies</h1>
+<p>Executed notebooks on the Parti socialiste congresses of 2018–2025. Real figures come
+from <code>data/raw/</code> with their sources; anything labelled SIMULATED is not real.</p>
+<h2>Notebooks</h2><ul>
+{items}
+</ul>
+<h2>Figures</h2><ul>
+{chr(10).join(figures)}
+</ul></body></html>
+"""
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--store", action="store_true",
+                        help="execute in place to store outputs for nbval (developers)")
+    args = parser.parse_args(argv)
+    if args.store:
+        for notebook in args.notebooks:
+            seconds = store_outputs(notebook, timeout=args.timeout)
+            print(f"{notebook}: outputs stored ({seconds:.1f} s)")
+        return 0
+    timings = render_notebooks(args.notebooks, timeout=args.timeout)
+    path = write_index(timings)
+    total = sum(seconds for _, seconds in timings)
+    print(f"{len(timings)} notebooks in {total:.1f} s; index: {path.relative_to(paths.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
