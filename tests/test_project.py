@@ -1,0 +1,70 @@
+"""Project plumbing: environment.yml agrees with pyproject, the CLI, figures with provenance."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from PIL import Image
+
+import congresslab
+from congresslab import cli, paths
+from congresslab.figures import plot_congress, save_figure
+
+
+def test_environment_yml_installs_the_package_with_pyproject_extras():
+    pyproject = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = set(pyproject["project"]["optional-dependencies"])
+    env = (paths.ROOT / "environment.yml").read_text(encoding="utf-8")
+    pip_lines = [line.strip()[2:].strip() for line in env.splitlines()
+                 if line.strip().startswith("- -e ")]
+    assert len(pip_lines) == 1, "environment.yml must install the package with pip -e"
+    spec = pip_lines[0][len("-e "):].strip()
+    assert spec.startswith(".[") and spec.endswith("]")
+    assert set(spec[2:-1].split(",")) == extras
+    # environment.yml lists no dependency of its own: pyproject.toml is the single list
+    conda_deps = [line.strip()[2:] for line in env.split("dependencies:")[1].splitlines()
+                  if line.startswith("  - ")]
+    assert {dep.split(">")[0].split("=")[0] for dep in conda_deps} <= {"python", "pip", "pip:"}
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (paths.ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in readme and "make test" in ci
+    assert "make reproduce" in readme
+
+
+def test_cli_info(capsys):
+    assert cli.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "Marseille" in out and "38815" in out
+
+
+def test_cli_build_data(capsys):
+    assert cli.main(["build-data"]) == 0
+    assert "results" in capsys.readouterr().out
+
+
+def test_save_figure_records_provenance(tmp_path):
+    fig = plot_congress(2025)
+    path = save_figure(fig, "test", made_by="tests/test_project.py",
+                       data=["data/processed/results.csv"], folder=tmp_path)
+    info = Image.open(path).info
+    assert info["Source"] == "tests/test_project.py"
+    assert "results.csv" in info["Description"]
+    index = (tmp_path / "index.csv").read_text(encoding="utf-8")
+    assert "test.png" in index and "Nancy 2025" in index
+
+
+def test_figure_bars_are_the_published_shares():
+    fig = plot_congress(2025)
+    heights = sorted(round(p.get_height(), 2) for p in fig.axes[1].patches)
+    assert heights == sorted([50.9, 49.1, 51.15, 48.85])
+
+
+@pytest.mark.parametrize("year", [2018, 2021, 2023, 2025])
+def test_compare_statuses_changes(year):
+    table = congresslab.compare_statuses(year, 1)
+    expected = (table["share_official"] - table["share_provisional"]).round(2)
+    assert table["share_change"].equals(expected)
