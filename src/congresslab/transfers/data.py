@@ -67,8 +67,13 @@ class MarginsError(UnitTableError):
     """Origin and destination totals differ and the margins policy forbids fixing it."""
 
 
+def _py(x: Any) -> Any:
+    """numpy scalar -> Python scalar (for readable messages)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
 def _fmt_units(units: Sequence[Any], k: int = 5) -> str:
-    shown = ", ".join(repr(u) for u in list(units)[:k])
+    shown = ", ".join(repr(_py(u)) for u in list(units)[:k])
     more = len(units) - k
     return shown + (f" and {more} more" if more > 0 else "")
 
@@ -337,6 +342,13 @@ class UnitTable:
                 raise UnitTableError(f"origin column {name!r} is zero in every unit")
 
         diff = nt - nx
+        # floating-point noise (e.g. T = X @ P) is not a margin difference: fix it silently
+        noise = np.abs(diff) <= 1e-9 * np.maximum(nx, nt)
+        if noise.any() and (diff[noise] != 0).any():
+            fix = noise & (nt > 0)
+            T = T.copy()
+            T[fix] *= (nx[fix] / nt[fix])[:, None]
+        diff = np.where(noise, 0.0, diff)
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.abs(diff) / np.where(nx > 0, nx, np.nan)
         rel = np.nan_to_num(rel, nan=np.inf)
@@ -344,7 +356,7 @@ class UnitTable:
         worst = int(np.argmax(rel))
         drift = {
             "max_pct": float(100 * rel[worst]) if differing.size else 0.0,
-            "worst_unit": units[worst] if differing.size else None,
+            "worst_unit": _py(units[worst]) if differing.size else None,
             "total_pct": float(100 * abs(nt.sum() - nx.sum()) / nx.sum()),
             "n_units_differing": int(differing.size),
         }

@@ -20,9 +20,9 @@ Unit-level refinement (``unit_level=True``; the tslphom / nslphom idea of Pavía
     tables are exposed through :attr:`TransferResults.unit_transfer`.
 
 Intervals are bootstrap percentile intervals: units are resampled with replacement
-``n_boot`` times (seeded) and the same estimator is refitted (the global LP only, with the
-interval shifted to be centred on the refined estimate, when ``unit_level`` is used with
-``boot_unit_level=False``).
+``n_boot`` times (seeded) and the global LP is refitted; with ``unit_level`` the replicates
+are shifted by (refined - global) estimate, or, with ``boot_unit_level=True``, the whole
+refinement is refitted in every replicate (slower).
 
 Examples
 --------
@@ -224,10 +224,10 @@ class LinearProgram:
         Stop refining when no share moves more than ``tol``.
     n_boot : int
         Bootstrap replicates for the intervals (0: no intervals).
-    boot_unit_level : bool or None
-        Refit the refinement in each replicate (exact but slower). ``None`` (default): only
-        when ``n_units * R * C <= 20_000``; otherwise the global-LP bootstrap distribution is
-        re-centred on the refined estimate.
+    boot_unit_level : bool
+        Refit the unit-level refinement in each replicate (about ten times slower). Default
+        False: replicates refit the global LP and their distribution is shifted by the
+        difference between the refined and the global estimate (clipped to [0, 1]).
     seed : int or None
         Bootstrap seed; the same seed gives the same numbers.
     progress : bool
@@ -246,7 +246,7 @@ class LinearProgram:
         iter_max: int = 10,
         tol: float = 1e-5,
         n_boot: int = 100,
-        boot_unit_level: bool | None = None,
+        boot_unit_level: bool = False,
         seed: int | None = 0,
         progress: bool = True,
         **table_options: Any,
@@ -256,7 +256,7 @@ class LinearProgram:
         self.iter_max = int(iter_max)
         self.tol = float(tol)
         self.n_boot = int(n_boot)
-        self.boot_unit_level = boot_unit_level
+        self.boot_unit_level = bool(boot_unit_level)
         self.seed = seed
         self.progress = progress
 
@@ -284,9 +284,7 @@ class LinearProgram:
                 unit_params = np.where(X[:, :, None] > 0, n / X[:, :, None], P[None])
         draws = lo = hi = None
         if self.n_boot > 1:
-            boot_ul = self.unit_level and (
-                self.boot_unit_level if self.boot_unit_level is not None else U * R * C <= 20_000
-            )
+            boot_ul = self.unit_level and self.boot_unit_level
             rng = np.random.default_rng(self.seed)
             draws = np.empty((self.n_boot, R, C))
             for b in _progress(range(self.n_boot), self.progress, "lp bootstrap"):

@@ -266,7 +266,7 @@ def tomography_segments(table: UnitTable) -> np.ndarray:
                 [lo, (t[u] - x1[u] * lo) / x2[u]],
                 [hi, (t[u] - x1[u] * hi) / x2[u]],
             ]
-    return segs
+    return np.clip(segs, 0.0, 1.0)
 
 
 def plot_tomography(

@@ -1,0 +1,155 @@
+"""The Bayesian wrapper, against the fit_md contract (a fake sampler) and the real one."""
+
+import sys
+import types
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from congresslab.transfers import (
+    ConvergenceError,
+    ConvergenceWarning,
+    MultinomialDirichlet,
+    UnitTable,
+    api,
+    bayes_available,
+    choose_method,
+    estimate,
+)
+
+
+@dataclass
+class FakeFit:
+    agg_draws: np.ndarray
+    unit_mean: np.ndarray
+    unit_lo: np.ndarray
+    unit_hi: np.ndarray
+    rhat: np.ndarray
+    ess_bulk: np.ndarray
+    converged: bool
+    seconds: float = 0.01
+    settings: dict = field(default_factory=dict)
+
+
+def make_fake(converged=True, warn=False):
+    calls = {}
+
+    def fit_md(
+        X,
+        T,
+        *,
+        chains=4,
+        draws=1000,
+        warmup=1000,
+        thin=1,
+        seed=0,
+        progress=True,
+        lambda1=4.0,
+        lambda2=2.0,
+    ):
+        calls.update(chains=chains, draws=draws, seed=seed)
+        U, R = X.shape
+        C = T.shape[1]
+        rng = np.random.default_rng(seed)
+        base = np.full((R, C), 1.0 / C)
+        d = rng.dirichlet(np.ones(C) * 200, size=(chains, draws, R))
+        d = 0.5 * d + 0.5 * base
+        um = np.broadcast_to(base, (U, R, C)).copy()
+        if warn and not converged:
+            warnings.warn("sampler: not converged", ConvergenceWarning, stacklevel=2)
+        return FakeFit(
+            d,
+            um,
+            um * 0.5,
+            np.minimum(um * 1.5, 1),
+            np.full((R, C), 1.2 if not converged else 1.001),
+            np.full((R, C), 500.0),
+            converged,
+            settings={"chains": chains, "draws": draws},
+        )
+
+    return fit_md, calls
+
+
+@pytest.fixture()
+def fake(monkeypatch):
+    def install(**kw):
+        fit_md, calls = make_fake(**kw)
+        mod = types.ModuleType("congresslab.transfers.bayes")
+        mod.fit_md = fit_md
+        monkeypatch.setitem(sys.modules, "congresslab.transfers.bayes", mod)
+        return calls
+
+    return install
+
+
+def tab(U=10):
+    rng = np.random.default_rng(0)
+    X = rng.integers(10, 100, size=(U, 3))
+    T = np.column_stack([X.sum(1) // 2, X.sum(1) - X.sum(1) // 2])
+    return UnitTable.from_arrays(X, T)
+
+
+def test_wrapper_summarises_draws(fake):
+    calls = fake()
+    res = MultinomialDirichlet(tab(), chains=2, draws=50, seed=7).fit()
+    assert calls == {"chains": 2, "draws": 50, "seed": 7}
+    assert res.method == "bayes" and res.interval_kind == "credible"
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+    ci = res.conf_int()
+    assert (ci["lower"] <= ci["estimate"]).all() and (ci["estimate"] <= ci["upper"]).all()
+    assert res.draws.shape == (100, 3, 2)
+    assert res.diagnostics["rhat_max"] == pytest.approx(1.001)
+    assert res.unit_transfer is not None and res.unit_transfer["lower"].notna().all()
+
+
+def test_nonconvergence_warns_once(fake):
+    fake(converged=False)
+    with pytest.warns(ConvergenceWarning, match="draws") as rec:
+        MultinomialDirichlet(tab(), chains=2, draws=20).fit()
+    assert sum(issubclass(w.category, ConvergenceWarning) for w in rec) == 1
+
+
+def test_nonconvergence_not_duplicated_when_sampler_warns(fake):
+    fake(converged=False, warn=True)
+    with pytest.warns(ConvergenceWarning) as rec:
+        MultinomialDirichlet(tab(), chains=2, draws=20).fit()
+    assert sum(issubclass(w.category, ConvergenceWarning) for w in rec) == 1
+
+
+def test_nonconvergence_raise(fake):
+    fake(converged=False)
+    with pytest.raises(ConvergenceError, match="R-hat"):
+        MultinomialDirichlet(tab(), chains=2, draws=20, on_nonconvergence="raise").fit()
+
+
+def test_auto_rule(fake, monkeypatch):
+    fake()
+    assert bayes_available()
+    assert choose_method(tab(10)) == "bayes"
+    monkeypatch.setattr(api, "AUTO_BAYES_MAX_CELLS", 10)
+    assert choose_method(tab(10)) == "lp"
+    res = estimate(tab(10), n_boot=0)
+    assert res.method == "lp" and res.diagnostics["auto_choice"] == "lp"
+
+
+def test_auto_without_sampler(monkeypatch):
+    monkeypatch.setattr(api, "bayes_available", lambda: False)
+    assert choose_method(tab()) == "lp"
+
+
+@pytest.mark.skipif(not bayes_available(), reason="congresslab.transfers.bayes not written yet")
+def test_real_sampler_small():
+    rng = np.random.default_rng(1)
+    P = np.array([[0.8, 0.2], [0.3, 0.7]])
+    X = rng.integers(50, 200, size=(15, 2))
+    T = np.stack([sum(rng.multinomial(X[u, r], P[r]) for r in range(2)) for u in range(15)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = MultinomialDirichlet(
+            UnitTable.from_arrays(X, T), chains=2, draws=200, warmup=200, progress=False
+        ).fit()
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+    assert np.abs(res.params - P).max() < 0.15

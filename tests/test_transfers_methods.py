@@ -1,0 +1,141 @@
+"""Estimators: exact recovery, bounds validity, row sums, reproducibility."""
+
+import numpy as np
+import pytest
+
+from congresslab.benchmarks import list_benchmarks, load_benchmark
+from congresslab.transfers import (
+    Bounds,
+    Goodman,
+    LinearProgram,
+    UnitTable,
+    aggregate_bounds,
+    estimate,
+    unit_bounds,
+)
+from congresslab.transfers.goodman import project_rows_to_simplex
+
+
+def homogeneous(seed, U=40, R=4, C=3):
+    rng = np.random.default_rng(seed)
+    P = rng.dirichlet(np.ones(C), R)
+    X = rng.integers(10, 500, size=(U, R)).astype(float)
+    return P, UnitTable.from_arrays(X, X @ P, margins="error")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    "model",
+    [
+        lambda t: Goodman(t),
+        lambda t: Goodman(t, weights="ols"),
+        lambda t: Goodman(t, constrained=True, n_boot=0),
+        lambda t: LinearProgram(t, unit_level=False, n_boot=0),
+        lambda t: LinearProgram(t, n_boot=0),
+    ],
+)
+def test_homogeneous_units_recovered_exactly(seed, model):
+    P, tab = homogeneous(seed)
+    res = model(tab).fit()
+    np.testing.assert_allclose(res.params, P, atol=1e-6)
+
+
+def test_lp_unit_level_homogeneous_unit_tables():
+    P, tab = homogeneous(3)
+    res = LinearProgram(tab, n_boot=0).fit()
+    ut = res.unit_params
+    assert ut.shape == (tab.n_units, *P.shape)
+    np.testing.assert_allclose(ut, np.broadcast_to(P, ut.shape), atol=1e-6)
+
+
+def heterogeneous(seed, U=60, R=3, C=3):
+    rng = np.random.default_rng(seed)
+    P = rng.dirichlet(np.ones(C), R)
+    X = rng.integers(20, 400, size=(U, R))
+    T = np.stack([sum(rng.multinomial(X[u, r], P[r]) for r in range(R)) for u in range(U)])
+    return UnitTable.from_arrays(X, T)
+
+
+@pytest.mark.parametrize(
+    "method, opts",
+    [
+        ("bounds", {}),
+        ("goodman", {}),
+        ("goodman", {"constrained": True, "n_boot": 20}),
+        ("lp", {"n_boot": 10}),
+        ("lp", {"unit_level": False, "n_boot": 10}),
+    ],
+)
+def test_rows_sum_to_one(method, opts):
+    res = estimate(heterogeneous(5), method, **opts)
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0, atol=1e-9)
+    if method != "goodman" or opts.get("constrained"):
+        assert (res.params >= -1e-12).all()
+    if res.unit_params is not None:
+        np.testing.assert_allclose(res.unit_params.sum(-1), 1.0, atol=1e-6)
+
+
+def test_lp_bootstrap_same_seed_same_numbers():
+    tab = heterogeneous(7)
+    a = LinearProgram(tab, n_boot=15, seed=3, progress=False).fit().conf_int()
+    b = LinearProgram(tab, n_boot=15, seed=3, progress=False).fit().conf_int()
+    c = LinearProgram(tab, n_boot=15, seed=4, progress=False).fit().conf_int()
+    np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
+    assert not np.array_equal(a["lower"].to_numpy(), c["lower"].to_numpy())
+    assert (a["lower"] <= a["upper"]).all()
+
+
+def test_goodman_flags_out_of_range():
+    # two units, origin B goes entirely to y in one unit and x in the other: OLS overshoots
+    X = np.array([[90, 10], [10, 90], [50, 50]])
+    T = np.array([[10, 90], [95, 5], [40, 60]])
+    res = Goodman(UnitTable.from_arrays(X, T)).fit()
+    outside = ((res.params < 0) | (res.params > 1)).sum()
+    assert outside > 0
+    assert res.diagnostics["n_out_of_range"] == outside
+    con = Goodman(UnitTable.from_arrays(X, T), constrained=True, n_boot=0).fit()
+    assert (con.params >= 0).all() and (con.params <= 1).all()
+
+
+def test_goodman_conf_int_alpha():
+    res = Goodman(heterogeneous(2)).fit()
+    w95 = (res.conf_int(0.05)["upper"] - res.conf_int(0.05)["lower"]).to_numpy()
+    w80 = (res.conf_int(0.20)["upper"] - res.conf_int(0.20)["lower"]).to_numpy()
+    assert (w80 < w95).all()
+
+
+def test_projection_on_simplex():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(50, 4))
+    Pp = project_rows_to_simplex(Z)
+    np.testing.assert_allclose(Pp.sum(1), 1)
+    assert (Pp >= 0).all()
+
+
+def test_bounds_exact_small_case():
+    lo, hi = unit_bounds(np.array([[60.0, 40.0]]), np.array([[70.0, 30.0]]))
+    # 60 of A among 100 voters, 70 went to x: at least 30 of A went to x
+    assert lo[0, 0, 0] == pytest.approx(0.5) and hi[0, 0, 0] == pytest.approx(1.0)
+    assert hi[0, 1, 1] == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("name", list_benchmarks())
+def test_bounds_contain_truth_on_benchmarks(name):
+    b = load_benchmark(name)
+    X, T = b.table.X, b.table.T
+    lo, hi = aggregate_bounds(X, T)
+    ts = b.truth_shares.to_numpy()
+    assert ((lo - 1e-9 <= ts) & (ts <= hi + 1e-9)).all()
+    res = Bounds(b.table).fit()
+    assert (res.lower <= res.params + 1e-12).all() and (res.params <= res.upper + 1e-12).all()
+    if b.truth_units is not None:
+        ulo, uhi = unit_bounds(X, T)
+        xr = b.truth_units.sum(2, keepdims=True)
+        us = np.divide(b.truth_units, xr, out=np.zeros_like(b.truth_units), where=xr > 0)
+        ok = (ulo - 1e-9 <= us) & (us <= uhi + 1e-9)
+        assert ok[np.broadcast_to(xr > 0, ok.shape)].all()
+
+
+def test_estimate_unknown_method():
+    with pytest.raises(ValueError, match="unknown method"):
+        estimate(heterogeneous(1), "magic")
