@@ -1,0 +1,323 @@
+"""National arithmetic: what the published national totals allow us to say about transfers.
+
+With national figures only, a transfer matrix is not identified: many matrices give the same
+totals. This module makes the assumptions explicit and shows what follows from each:
+
+* :func:`national_table` — first- and second-round national counts, with every assumption
+  needed to complete them (e.g. the 2025 first-round blank/null rate) listed;
+* :func:`national_bounds` — the logical (Fréchet/Duncan–Davis) bounds of each cell, which
+  assume nothing and tell almost nothing;
+* :func:`implied_split` / :func:`scenario_table` — the third-placed motion's split implied by
+  the runoff totals under stated assumptions (loyalty of the finalists' voters, crossover,
+  how the newcomers of the runoff voted);
+* :func:`tipping_point` — the share of the third-placed motion's voters the runner-up needed.
+
+The model of a scenario (all shares of first-round *expressed* voters):
+
+* a share ``loyalty`` of each finalist's voters votes for the same finalist again, a share
+  ``crossover`` for the other finalist, the rest does not vote for a finalist;
+* a share ``retention`` of the third-placed motion's voters votes for one of the finalists;
+* everyone else who expressed a vote in the runoff is a *newcomer* (did not express a vote
+  in round 1: abstained, voted blank, or joined), and a share ``newcomers_to_leader`` of them
+  voted for the first-round leader.
+
+Then the third-placed motion's votes for each finalist are what is left of the finalist's
+runoff total, and the implied split is their ratio. A scenario is *infeasible* when the
+implied split falls outside [0, 1].
+
+Examples
+--------
+>>> s = implied_split(2023, loyalty=1.0, retention=1.0)
+>>> round(s["third_to_leader_pct"], 1), round(s["third_to_runner_up_pct"], 1)
+(9.7, 90.3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from congresslab.load import load_results, load_turnout
+
+__all__ = [
+    "NationalTable",
+    "national_table",
+    "national_bounds",
+    "implied_split",
+    "scenario_table",
+    "tipping_point",
+]
+
+
+@dataclass(frozen=True)
+class NationalTable:
+    """National counts of both rounds of one congress and the assumptions behind them.
+
+    Attributes
+    ----------
+    year
+        Congress year.
+    first
+        Round-1 expressed votes per motion (leader, runner-up, third, ...), in that order.
+    second
+        Runoff votes per candidate (leader of round 1 first).
+    r1_voters, r1_expressed, r2_voters, r2_expressed
+        Turnout figures (published or assumed, see ``assumptions``).
+    registered
+        Registered members (``None`` if not published).
+    assumptions
+        Plain-language list of every assumption used to complete the table.
+    """
+
+    year: int
+    first: pd.Series
+    second: pd.Series
+    r1_voters: float
+    r1_expressed: float
+    r2_voters: float
+    r2_expressed: float
+    registered: float | None
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def leader(self) -> str:
+        """First-round leader (also a finalist)."""
+        return str(self.first.index[0])
+
+    @property
+    def runner_up(self) -> str:
+        """Second in round 1, the other finalist."""
+        return str(self.first.index[1])
+
+    @property
+    def third(self) -> str:
+        """Third-placed motion (eliminated)."""
+        return str(self.first.index[2])
+
+
+def _one(frame: pd.DataFrame, column: str) -> float | None:
+    if frame.empty or pd.isna(frame[column].iloc[0]):
+        return None
+    return float(frame[column].iloc[0])
+
+
+def national_table(year: int, *, r1_blank_rate: float | None = None) -> NationalTable:
+    """National counts of both rounds, completed with explicit assumptions.
+
+    Parameters
+    ----------
+    year
+        2023 or 2025 (the congresses with a contested runoff and runoff counts).
+    r1_blank_rate
+        Share of round-1 voters who voted blank or null, used only where round-1 expressed
+        votes are not published (2025). Default: the runoff's published rate
+        (2025: 355 / 25,164 = 1.41 %).
+
+    Returns
+    -------
+    NationalTable
+
+    Raises
+    ------
+    ValueError
+        For a congress without two runoff candidates with published counts.
+
+    Examples
+    --------
+    >>> t = national_table(2025)
+    >>> t.leader, t.third, int(round(t.r1_expressed))
+    ('Olivier Faure', 'Boris Vallaud', 24353)
+    >>> t.assumptions[0][:46]
+    'round-1 expressed votes are not published: 24,'
+    """
+    r1 = load_results(year, round=1)
+    r2 = load_results(year, round=2)
+    if len(r2) != 2 or r2["votes"].isna().any() or len(r1) < 3:
+        raise ValueError(
+            f"congress {year}: national transfer scenarios need a two-candidate runoff with "
+            "published counts and at least three motions (available: 2023, 2025)")
+    t1 = load_turnout(year, round=1, status="official")
+    t2 = load_turnout(year, round=2, status="official")
+    assumptions: list[str] = []
+    r1_voters, r1_expressed = _one(t1, "voters"), _one(t1, "expressed")
+    r2_expressed = float(r2["votes"].sum())
+    r2_voters = _one(t2, "voters")
+    if r2_voters is None:
+        r2_voters = r2_expressed
+        assumptions.append("runoff voters are not published: taken equal to expressed votes "
+                           f"({r2_expressed:,.0f})")
+    if r1_expressed is None:
+        if r1_voters is None:
+            raise ValueError(f"congress {year}: neither round-1 voters nor expressed published")
+        rate = (r2_voters - r2_expressed) / r2_voters if r1_blank_rate is None else r1_blank_rate
+        r1_expressed = r1_voters * (1 - rate)
+        assumptions.append(
+            f"round-1 expressed votes are not published: {r1_expressed:,.0f} assumed "
+            f"({r1_voters:,.0f} voters × (1 − {100 * rate:.2f} % blank/null"
+            f"{', the runoff rate' if r1_blank_rate is None else ''}))")
+    if r1["votes"].notna().all() and r1["votes_method"].eq("published").all():
+        first = r1.set_index("candidate")["votes"].astype(float)
+    else:
+        first = r1.set_index("candidate")["share_pct"].astype(float) / 100 * r1_expressed
+        assumptions.append("round-1 counts = published shares × expressed votes (rounding of "
+                           "the shares: ±0.005 pp)")
+    first = first.sort_values(ascending=False)
+    second = r2.set_index("candidate")["votes"].astype(float)
+    missing = set(second.index) - set(first.index[:2])
+    if missing:
+        raise ValueError(f"congress {year}: runoff candidates {missing} are not the first two "
+                         "motions' first signatories")
+    second = second.loc[list(first.index[:2])]
+    registered = _one(t1, "registered")
+    return NationalTable(year, first, second, r1_voters or r1_expressed, r1_expressed,
+                         r2_voters, r2_expressed, registered, assumptions)
+
+
+def implied_split(year: int | NationalTable, *, loyalty: float = 1.0, crossover: float = 0.0,
+                  retention: float | None = None, newcomers_to_leader: float = 0.5) -> dict:
+    """The third-placed motion's runoff split implied by the totals under one scenario.
+
+    Parameters
+    ----------
+    year
+        Congress year, or a :class:`NationalTable` (to change its assumptions).
+    loyalty
+        Share of each finalist's round-1 voters voting for the same finalist in the runoff.
+    crossover
+        Share of each finalist's round-1 voters voting for the other finalist.
+    retention
+        Share of the third-placed motion's voters voting for a finalist; default
+        ``loyalty + crossover`` (the same turnout behaviour as the finalists' voters).
+    newcomers_to_leader
+        Share of the runoff's newcomers voting for the round-1 leader.
+
+    Returns
+    -------
+    dict
+        The assumptions, ``newcomers`` (runoff votes not explained by returning round-1
+        voters), ``third_to_leader`` / ``third_to_runner_up`` (votes) and their shares in %
+        of the third-placed voters who chose a finalist, and ``feasible``.
+
+    Examples
+    --------
+    >>> s = implied_split(2025)
+    >>> round(s["third_to_leader_pct"], 1), s["feasible"]
+    (51.5, True)
+    """
+    table = year if isinstance(year, NationalTable) else national_table(year)
+    if not (0 <= loyalty <= 1 and 0 <= crossover <= 1 and loyalty + crossover <= 1):
+        raise ValueError("loyalty and crossover must be shares with loyalty + crossover ≤ 1")
+    retention = loyalty + crossover if retention is None else retention
+    if not (0 < retention <= 1 and 0 <= newcomers_to_leader <= 1):
+        raise ValueError("retention must be in (0, 1] and newcomers_to_leader in [0, 1]")
+    f1, m1, v1 = (float(table.first.iloc[i]) for i in range(3))
+    others = float(table.first.iloc[3:].sum())
+    f2, m2 = (float(v) for v in table.second)
+    returning = (loyalty + crossover) * (f1 + m1) + retention * (v1 + others)
+    newcomers = table.r2_expressed - returning
+    to_leader = f2 - loyalty * f1 - crossover * m1 - newcomers_to_leader * newcomers
+    to_runner = m2 - loyalty * m1 - crossover * f1 - (1 - newcomers_to_leader) * newcomers
+    chose = to_leader + to_runner
+    share = 100 * to_leader / chose if chose > 0 else float("nan")
+    return {
+        "loyalty": loyalty, "crossover": crossover, "retention": retention,
+        "newcomers_to_leader": newcomers_to_leader, "newcomers": newcomers,
+        "third_to_leader": to_leader, "third_to_runner_up": to_runner,
+        "third_to_leader_pct": share, "third_to_runner_up_pct": 100 - share,
+        "feasible": bool(newcomers >= 0 and 0 <= share <= 100),
+    }
+
+
+def scenario_table(year: int | NationalTable, *,
+                   loyalty: Iterable[float] = (0.9, 0.95, 1.0),
+                   crossover: Iterable[float] = (0.0, 0.03),
+                   newcomers_to_leader: Iterable[float] = (0.4, 0.5, 0.6),
+                   retention: Iterable[float | None] = (None,)) -> pd.DataFrame:
+    """Implied splits over a grid of scenarios, one row per combination (rounded).
+
+    Examples
+    --------
+    >>> t = scenario_table(2025, loyalty=[1.0], crossover=[0.0], newcomers_to_leader=[0, 1])
+    >>> t[["newcomers_to_leader", "third_to_leader_pct"]].values.tolist()
+    [[0.0, 56.8], [1.0, 46.1]]
+    """
+    table = year if isinstance(year, NationalTable) else national_table(year)
+    rows = [implied_split(table, loyalty=lo, crossover=cr, retention=re,
+                          newcomers_to_leader=nl)
+            for lo, cr, nl, re in product(loyalty, crossover, newcomers_to_leader, retention)
+            if lo + cr <= 1]
+    out = pd.DataFrame(rows)
+    for col in ("newcomers", "third_to_leader", "third_to_runner_up"):
+        out[col] = out[col].round().astype(int)
+    for col in ("third_to_leader_pct", "third_to_runner_up_pct"):
+        out[col] = out[col].round(1)
+    return out
+
+
+def tipping_point(year: int | NationalTable, *, loyalty: float = 1.0, crossover: float = 0.0,
+                  retention: float | None = None, newcomers_to_leader: float = 0.5) -> float:
+    """Share (%) of the third-placed voters who chose a finalist that the runner-up needed.
+
+    Holding the scenario and the runoff's expressed total fixed, the runner-up wins the
+    runoff when more than this share of the third-placed motion's finalist votes go to them.
+
+    Examples
+    --------
+    >>> round(tipping_point(2025), 1)
+    55.3
+    """
+    table = year if isinstance(year, NationalTable) else national_table(year)
+    s = implied_split(table, loyalty=loyalty, crossover=crossover, retention=retention,
+                      newcomers_to_leader=newcomers_to_leader)
+    f1, m1 = float(table.first.iloc[0]), float(table.first.iloc[1])
+    chose = s["third_to_leader"] + s["third_to_runner_up"]
+    base_leader = loyalty * f1 + crossover * m1 + newcomers_to_leader * s["newcomers"]
+    base_runner = loyalty * m1 + crossover * f1 + (1 - newcomers_to_leader) * s["newcomers"]
+    # runner-up wins when base_runner + q·chose > base_leader + (1 − q)·chose
+    return 100 * float(np.clip((base_leader - base_runner + chose) / (2 * chose), 0, 1))
+
+
+def national_bounds(year: int | NationalTable, registered: float | None = None) -> pd.DataFrame:
+    """Logical bounds of every national transfer cell, with no behavioural assumption.
+
+    Origins are the round-1 motions, round-1 blank/null and round-1 non-voters; destinations
+    the runoff candidates, runoff blank/null and runoff non-voters; both rounds are taken
+    over the same electorate (``registered``; default the published round-1 figure). The
+    bounds are those of a single unit (Duncan & Davis 1953), computed by the engine's
+    :class:`~congresslab.transfers.Bounds`.
+
+    Examples
+    --------
+    >>> b = national_bounds(2025)
+    >>> row = b[(b.origin == "Boris Vallaud") & (b.destination == "Olivier Faure")].iloc[0]
+    >>> float(row.lower), float(row.upper)
+    (0.0, 100.0)
+    """
+    from congresslab.transfers import estimate
+
+    table = year if isinstance(year, NationalTable) else national_table(year)
+    registered = table.registered if registered is None else registered
+    if registered is None:
+        raise ValueError(f"congress {table.year}: registered members not published; pass "
+                         "registered= (see load_turnout_conflicts for the candidates)")
+    origin = dict(table.first)
+    origin["round-1 blank/null"] = table.r1_voters - table.r1_expressed
+    origin["round-1 non-voters"] = registered - table.r1_voters
+    destination = dict(table.second)
+    destination["runoff blank/null"] = table.r2_voters - table.r2_expressed
+    destination["runoff non-voters"] = registered - table.r2_voters
+    frame = pd.DataFrame([{**{f"o:{k}": v for k, v in origin.items()},
+                           **{f"d:{k}": v for k, v in destination.items()}}])
+    ocols = [f"o:{k}" for k in origin]
+    dcols = [f"d:{k}" for k in destination]
+    res = estimate(frame, method="bounds", origin=ocols, destination=dcols, margins="rescale",
+                   progress=False)
+    ci = res.conf_int()
+    out = pd.DataFrame({
+        "origin": ci["origin"].str[2:], "destination": ci["destination"].str[2:],
+        "lower": (100 * ci["lower"]).round(1), "upper": (100 * ci["upper"]).round(1)})
+    return out.reset_index(drop=True)

@@ -1,0 +1,77 @@
+"""National arithmetic: identities that any scenario must satisfy."""
+
+from __future__ import annotations
+
+import pytest
+
+from congresslab.scenarios import (
+    implied_split,
+    national_bounds,
+    national_table,
+    scenario_table,
+    tipping_point,
+)
+
+
+@pytest.mark.parametrize("year", [2023, 2025])
+@pytest.mark.parametrize("loyalty,crossover,newcomers", [(1.0, 0.0, 0.5), (0.9, 0.05, 0.3)])
+def test_scenario_reproduces_runoff_totals(year, loyalty, crossover, newcomers):
+    t = national_table(year)
+    s = implied_split(t, loyalty=loyalty, crossover=crossover, newcomers_to_leader=newcomers)
+    f1, m1 = t.first.iloc[0], t.first.iloc[1]
+    leader = loyalty * f1 + crossover * m1 + newcomers * s["newcomers"] + s["third_to_leader"]
+    runner = (loyalty * m1 + crossover * f1 + (1 - newcomers) * s["newcomers"]
+              + s["third_to_runner_up"])
+    assert leader == pytest.approx(t.second.iloc[0])
+    assert runner == pytest.approx(t.second.iloc[1])
+    assert leader + runner == pytest.approx(t.r2_expressed)
+
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_tipping_point_is_a_tie(year):
+    t = national_table(year)
+    q = tipping_point(t, loyalty=0.95) / 100
+    s = implied_split(t, loyalty=0.95)
+    chose = s["third_to_leader"] + s["third_to_runner_up"]
+    f1, m1 = t.first.iloc[0], t.first.iloc[1]
+    leader = 0.95 * f1 + 0.5 * s["newcomers"] + (1 - q) * chose
+    runner = 0.95 * m1 + 0.5 * s["newcomers"] + q * chose
+    assert leader == pytest.approx(runner)
+    # the winner got less than the tipping share of the third-placed votes
+    assert s["third_to_runner_up_pct"] < 100 * q
+
+
+def test_2025_assumption_stated_and_adjustable():
+    default = national_table(2025)
+    assert any("not published" in a for a in default.assumptions)
+    other = national_table(2025, r1_blank_rate=0.03)
+    assert other.r1_expressed == pytest.approx(24701 * 0.97)
+    assert other.first.sum() == pytest.approx(other.r1_expressed)
+
+
+def test_geoffroy_mostly_to_mayer_rossignol_under_loyalty():
+    table = scenario_table(2023, loyalty=[1.0], crossover=[0.0])
+    assert (table["third_to_runner_up_pct"] > 85).all()
+
+
+def test_infeasible_scenarios_flagged():
+    # very low loyalty leaves more runoff votes for the leader than the third motion had
+    s = implied_split(2023, loyalty=0.5, crossover=0.0, retention=1.0, newcomers_to_leader=0.0)
+    assert not s["feasible"]
+
+
+def test_bounds_contain_every_feasible_scenario():
+    bounds = national_bounds(2025).set_index(["origin", "destination"])
+    lo, hi = bounds.loc[("Boris Vallaud", "Olivier Faure")]
+    for row in scenario_table(2025).itertuples():
+        share = row.third_to_leader / national_table(2025).first.iloc[2] * 100
+        assert lo <= share <= hi
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="two-candidate runoff"):
+        national_table(2021)
+    with pytest.raises(ValueError, match="loyalty"):
+        implied_split(2025, loyalty=0.9, crossover=0.2)
+    with pytest.raises(ValueError, match="registered"):
+        national_bounds(2023)
