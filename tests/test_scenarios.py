@@ -75,3 +75,25 @@ def test_bad_inputs():
         implied_split(2025, loyalty=0.9, crossover=0.2)
     with pytest.raises(ValueError, match="registered"):
         national_bounds(2023)
+
+
+def test_single_candidate_support_identity():
+    from congresslab.scenarios import single_candidate_support
+
+    table = single_candidate_support(2018, loyalty=[1.0, 0.9])
+    for row in table.itertuples():  # own loyal voters + others' support = runoff share
+        total = row.loyalty * row.round1_share + row.others_for_candidate_pct / 100 * (
+            100 - row.round1_share)
+        assert total == pytest.approx(row.runoff_share, abs=0.06)
+    with pytest.raises(ValueError, match="single candidate"):
+        single_candidate_support(2025)
+
+
+def test_same_options_shift_is_difference_of_shares():
+    from congresslab.scenarios import same_options_shift
+
+    table = same_options_shift(2021)
+    assert (table["runoff_share"] - table["round1_share"]).round(2).tolist() == table[
+        "shift_pp"].tolist()
+    with pytest.raises(ValueError, match="same options"):
+        same_options_shift(2023)

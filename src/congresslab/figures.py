@@ -16,7 +16,7 @@ import pandas as pd
 from congresslab import __version__, paths
 from congresslab.load import load_results, load_turnout
 
-__all__ = ["save_figure", "plot_congress", "COLORS"]
+__all__ = ["save_figure", "plot_congress", "plot_participation", "plot_scenarios", "COLORS"]
 
 #: One colour per candidate/first signatory, used by every figure.
 COLORS = {
@@ -135,5 +135,91 @@ def plot_congress(year: int, *, ax: Sequence[plt.Axes] | None = None) -> plt.Fig
         if len(statuses) == 2:
             axis.annotate("hatched = provisional, solid = official", (0.01, 0.97),
                           xycoords="axes fraction", va="top", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_scenarios(year: int, *, loyalty: Sequence[float] | None = None,
+                   newcomers_to_leader: Sequence[float] = (0.3, 0.5, 0.7),
+                   ax: plt.Axes | None = None) -> plt.Figure:
+    """Implied split of the third-placed motion against the finalists' loyalty.
+
+    One line per assumption on the runoff's newcomers; the dashed line is the tipping point
+    (the runner-up needed more than this share). Scenarios, not estimates.
+
+    Examples
+    --------
+    >>> fig = plot_scenarios(2025)
+    >>> fig.axes[0].get_title()
+    'Nancy 2025: Boris Vallaud voters → Olivier Faure, implied by national totals'
+    """
+    import numpy as np
+
+    from congresslab.scenarios import implied_split, national_table, tipping_point
+
+    table = national_table(year)
+    grid = np.linspace(0.85, 1.0, 31) if loyalty is None else np.asarray(loyalty)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 4))
+    else:
+        fig = ax.figure
+    for share in newcomers_to_leader:
+        y = [implied_split(table, loyalty=lo, newcomers_to_leader=share)["third_to_leader_pct"]
+             for lo in grid]
+        ax.plot(100 * grid, y, label=f"newcomers {100 * share:.0f} % for {table.leader}",
+                color=COLORS.get(table.leader, "black"), alpha=0.35 + 0.6 * share)
+    tip = [100 - tipping_point(table, loyalty=lo) for lo in grid]
+    ax.plot(100 * grid, tip, "k--",
+            label=f"tipping point (newcomers 50/50): below it {table.runner_up} wins")
+    ax.set_xlabel("loyalty of both finalists' round-1 voters (%)")
+    ax.set_ylabel(f"{table.third} voters → {table.leader} (%)")
+    ax.set_ylim(0, 100)
+    city = load_results(year, round=1)["congress_city"].iloc[0]
+    ax.set_title(f"{city} {year}: {table.third} voters → {table.leader}, implied by national "
+                 "totals", fontsize=10)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.annotate("scenarios under stated assumptions, not estimates", (0.99, 0.98),
+                xycoords="axes fraction", ha="right", va="top", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_participation(ax: plt.Axes | None = None) -> plt.Figure:
+    """Voters per congress and round (official where published, else provisional).
+
+    Registered members are drawn as an outline where published; missing figures are said
+    so on the chart rather than left blank.
+
+    Examples
+    --------
+    >>> fig = plot_participation()
+    >>> len([p for p in fig.axes[0].patches if p.get_height() > 0]) >= 5
+    True
+    """
+    turnout = load_turnout()
+    turnout = turnout.sort_values("status", key=lambda s: s.eq("official")).drop_duplicates(
+        ["congress_year", "round"], keep="last").sort_values(["congress_year", "round"])
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    else:
+        fig = ax.figure
+    labels = []
+    for i, row in enumerate(turnout.itertuples()):
+        labels.append(f"{row.congress_year}\nround {row.round}")
+        if pd.notna(row.registered):
+            ax.bar(i, row.registered, 0.7, fill=False, edgecolor="grey", linestyle=":")
+        if pd.notna(row.voters):
+            ax.bar(i, row.voters, 0.7, color="#555555" if row.status == "official" else "#bbbbbb")
+            text = f"{int(row.voters):,}".replace(",", "\u202f")
+            if pd.notna(row.participation_pct):
+                text += f"\n{row.participation_pct:.1f} %"
+            ax.text(i, row.voters + 500, text, ha="center", va="bottom", fontsize=7)
+        else:
+            ax.text(i, 1000, "voters\nnot\npublished", ha="center", fontsize=7)
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_ylabel("members")
+    ax.set_title("Voters in each round (official; light grey = provisional only); "
+                 "dotted = registered", fontsize=9)
     fig.tight_layout()
     return fig

@@ -50,6 +50,8 @@ __all__ = [
     "implied_split",
     "scenario_table",
     "tipping_point",
+    "single_candidate_support",
+    "same_options_shift",
 ]
 
 
@@ -321,3 +323,63 @@ def national_bounds(year: int | NationalTable, registered: float | None = None) 
         "origin": ci["origin"].str[2:], "destination": ci["destination"].str[2:],
         "lower": (100 * ci["lower"]).round(1), "upper": (100 * ci["upper"]).round(1)})
     return out.reset_index(drop=True)
+
+
+def single_candidate_support(year: int = 2018, *, loyalty: Iterable[float] = (1.0, 0.95, 0.9)
+                             ) -> pd.DataFrame:
+    """What a single-candidate runoff says about the other motions' voters.
+
+    With one candidate the only choices are that candidate, blank/null or staying home, so
+    nothing is learned about preferences *between* candidates. If the runoff share is taken
+    over the same voters as round 1 (an assumption: no runoff turnout was published) and a
+    share ``loyalty`` of the candidate's own round-1 voters voted for them again, the other
+    motions' voters must have supplied the rest.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per loyalty: ``others_for_candidate_pct``, the share of the other motions'
+        round-1 voters who voted for the sole candidate (infeasible if above 100).
+
+    Examples
+    --------
+    >>> single_candidate_support(2018)["others_for_candidate_pct"].tolist()
+    [72.9, 77.6, 82.3]
+    """
+    r1 = load_results(year, round=1)
+    r2 = load_results(year, round=2)
+    if len(r2) != 1:
+        raise ValueError(f"congress {year}: the runoff did not have a single candidate")
+    candidate = r2["candidate"].iloc[0]
+    own = float(r1.set_index("candidate").loc[candidate, "share_pct"])
+    runoff = float(r2["share_pct"].iloc[0])
+    rows = []
+    for lo in loyalty:
+        others = 100 * (runoff - lo * own) / (100 - own)
+        rows.append({"candidate": candidate, "round1_share": own, "runoff_share": runoff,
+                     "loyalty": lo, "others_for_candidate_pct": round(others, 1),
+                     "feasible": 0 <= others <= 100})
+    return pd.DataFrame(rows)
+
+
+def same_options_shift(year: int = 2021) -> pd.DataFrame:
+    """Net shift between two rounds with the same two options (2021: Faure vs Geoffroy).
+
+    With the same electorate in both rounds, the net shift in share is the least possible
+    share of voters who changed sides (gross switching could be larger in both directions).
+
+    Examples
+    --------
+    >>> same_options_shift(2021)[["candidate", "shift_pp"]].values.tolist()
+    [['Olivier Faure', 1.47], ['Hélène Geoffroy', -1.46]]
+    """
+    r1 = load_results(year, round=1).set_index("candidate")["share_pct"]
+    r2 = load_results(year, round=2).set_index("candidate")["share_pct"]
+    if set(r1.index) != set(r2.index):
+        raise ValueError(f"congress {year}: the two rounds do not have the same options")
+    out = pd.DataFrame({"candidate": r1.index, "round1_share": r1.values,
+                        "runoff_share": r2.loc[r1.index].values})
+    out["shift_pp"] = (out["runoff_share"] - out["round1_share"]).astype(float).round(2)
+    out["round1_share"] = out["round1_share"].astype(float)
+    out["runoff_share"] = out["runoff_share"].astype(float)
+    return out
