@@ -32,11 +32,11 @@ reproduce: notebooks ## the main job: processed data, executed notebooks, figure
 	@echo "figures: reports/figures/   notebooks as HTML: reports/html/index.html"
 
 test: $(STAMP) ## run the tests: unit tests, doctests, notebooks through nbval, ruff
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
 
 benchmark: $(STAMP) ## run the transfer engine on the benchmark datasets → reports/benchmarks.md
 	$(BIN)/python benchmarks/run_benchmarks.py
