@@ -11,9 +11,10 @@ and flagged in ``diagnostics["out_of_range"]``.
 
 ``constrained=True`` minimises the same (weighted) sum of squares over all destinations at
 once, subject to every row of shares lying on the simplex (``P >= 0``, rows sum to 1). This is
-one quadratic program in ``R*C`` variables, solved with scipy's SLSQP using the exact
-gradient (objective ``tr(P'GP) - 2 tr(P'B)`` with ``G = x'Wx``, ``B = x'Wy``). Its intervals
-are bootstrap percentile intervals (units resampled, ``n_boot`` replicates, seeded).
+one quadratic program in ``R*C`` variables (objective ``tr(P'GP) - 2 tr(P'B)`` with
+``G = x'Wx``, ``B = x'Wy``), solved exactly as a non-negative least-squares problem with the
+row sums as heavily weighted equations (see :func:`simplex_least_squares`; SLSQP fallback).
+Its intervals are bootstrap percentile intervals (units resampled, ``n_boot`` replicates, seeded).
 
 Examples
 --------
@@ -33,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import statsmodels.api as sm
-from scipy.optimize import minimize
+from scipy.optimize import minimize, nnls
 
 from congresslab.transfers.data import UnitTable, as_unit_table
 from congresslab.transfers.results import TransferResults
@@ -61,9 +62,15 @@ def project_rows_to_simplex(P: np.ndarray) -> np.ndarray:
 
 
 def simplex_least_squares(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, *, tol: float = 1e-13
+    x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, *, penalty: float = 1e8
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Weighted least squares ``min sum_u w_u ||y_u - x_u P||^2`` with simplex rows.
+
+    With ``G = x'Wx = V diag(l) V'`` and ``B = x'Wy`` the objective equals
+    ``||diag(sqrt l) V' P - diag(1/sqrt l) V' B||^2`` up to a constant: a non-negative least
+    squares problem in the ``R*C`` shares (``scipy.optimize.nnls``, exact active set), to
+    which the row-sum equalities are added as heavily weighted rows (``penalty`` relative to
+    ``trace(G)``); rows are finally renormalised. If NNLS fails, SLSQP is used.
 
     Parameters
     ----------
@@ -79,7 +86,15 @@ def simplex_least_squares(
     P : numpy.ndarray
         ``(R, C)`` with rows on the simplex.
     info : dict
-        ``success``, ``nit``, ``message`` from SLSQP.
+        ``solver`` used and its ``success``.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    >>> y = np.array([[1.1, -0.1], [0.3, 0.7], [0.7, 0.3]])
+    >>> P, _ = simplex_least_squares(x, y)
+    >>> bool((P >= 0).all()), P.sum(1).round(9).tolist()
+    (True, [1.0, 1.0])
     """
     U, R = x.shape
     C = y.shape[1]
@@ -88,14 +103,34 @@ def simplex_least_squares(
     xw = x * w[:, None]
     G = xw.T @ x
     B = xw.T @ y
+    lam, V = np.linalg.eigh(G)
+    keep = lam > lam.max() * 1e-12
+    sq = np.sqrt(lam[keep])
+    L = sq[:, None] * V[:, keep].T  # (k, R): L'L = G
+    rhs = (V[:, keep].T @ B) / sq[:, None]  # (k, C)
+    big = np.sqrt(penalty * np.trace(G) / R)
+    A = np.vstack([np.kron(L, np.eye(C)), big * np.kron(np.eye(R), np.ones((1, C)))])
+    b = np.concatenate([rhs.ravel(), np.full(R, big)])
+    try:
+        p, _ = nnls(A, b, maxiter=50 * R * C)
+        P = p.reshape(R, C)
+        ok = bool(np.all(np.isfinite(P)) and np.allclose(P.sum(1), 1.0, atol=1e-4))
+    except RuntimeError:
+        ok = False
+    if ok:
+        return project_rows_to_simplex(P), {"solver": "nnls", "success": True}
+    return _slsqp(G, B, R, C)
+
+
+def _slsqp(G: np.ndarray, B: np.ndarray, R: int, C: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """Fallback: the same quadratic program with SLSQP and the exact gradient."""
     P0, *_ = np.linalg.lstsq(G, B, rcond=None)
     P0 = project_rows_to_simplex(P0)
 
     def fun(p: np.ndarray) -> tuple[float, np.ndarray]:
         Pm = p.reshape(R, C)
         GP = G @ Pm
-        f = float(np.sum(Pm * GP) - 2 * np.sum(Pm * B))
-        return f, (2 * (GP - B)).ravel()
+        return float(np.sum(Pm * GP) - 2 * np.sum(Pm * B)), (2 * (GP - B)).ravel()
 
     A = np.kron(np.eye(R), np.ones((1, C)))
     cons = {"type": "eq", "fun": lambda p: A @ p - 1.0, "jac": lambda p: A}
@@ -106,10 +141,10 @@ def simplex_least_squares(
         method="SLSQP",
         bounds=[(0.0, 1.0)] * (R * C),
         constraints=[cons],
-        options={"ftol": tol, "maxiter": 1000},
+        options={"ftol": 1e-13, "maxiter": 1000},
     )
     P = project_rows_to_simplex(sol.x.reshape(R, C))
-    return P, {"success": bool(sol.success), "nit": int(sol.nit), "message": str(sol.message)}
+    return P, {"solver": "slsqp", "success": bool(sol.success)}
 
 
 class Goodman:
@@ -122,7 +157,7 @@ class Goodman:
     weights : {"wls", "ols"}
         Weight units by their size ``N_u`` (default) or equally.
     constrained : bool
-        Restrict every row of shares to the simplex (quadratic program, SLSQP).
+        Restrict every row of shares to the simplex (quadratic program solved by NNLS).
     n_boot : int
         Bootstrap replicates for the intervals of the constrained fit (ignored otherwise).
     seed : int or None

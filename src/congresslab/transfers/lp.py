@@ -9,15 +9,20 @@ Global model (lphom; Romero, Pavía, Martín & Romero 2020)
     ``HETe = 100 * sum|T - X P| / sum(T)`` (percent of votes the homogeneous model cannot
     place) is reported in the diagnostics.
 
-Unit-level refinement (``unit_level=True``; the tslphom / nslphom idea of Pavía & Romero 2024)
+Unit-level refinement (``unit_level=True``, default; the tslphom / nslphom idea of Pavía &
+Romero 2024)
     Given a global matrix ``P``, find for every unit the count table ``n_u`` (``R × C``,
     ``n >= 0``) that reproduces the unit's margins exactly (row sums ``X_u``, column sums
-    ``T_u``) and is closest in L1 to the homogeneous table ``X_ur P_rc``. All units are solved
-    together as one block-diagonal LP. The new global matrix is the sum of the unit tables
-    divided by the origin totals; it is fed back as the target and the step is repeated
-    (``iter_max`` times at most, stopping when shares move less than ``tol``). As in
-    nslphom, the iteration with the smallest HETe is kept. ``iter_max=1`` is tslphom. Unit
-    tables are exposed through :attr:`TransferResults.unit_transfer`.
+    ``T_u``) and is closest in L1 to the homogeneous table ``X_ur P_rc``. Units are solved in
+    block-diagonal LPs of 100 units. The new global matrix is the sum of the unit tables
+    divided by the origin totals: it reproduces the aggregate destination totals exactly.
+    Default ``iter_max=1`` (tslphom: one refinement step). With ``iter_max > 1`` (nslphom)
+    the new matrix is fed back as the target and the step repeated until shares move less
+    than ``tol``; as in nslphom the iterate whose unit tables are closest to homogeneity
+    (smallest ``HET = 100 * sum|X_ur P_rc - n_urc| / (2 N)``) is kept. One step is the
+    default because further iterations can drift away from the truth while HET keeps
+    decreasing (seen on SIMULATED data with known truth, see ``reports/benchmarks.md``).
+    Unit tables are exposed through :attr:`TransferResults.unit_transfer`.
 
 Intervals are bootstrap percentile intervals: units are resampled with replacement
 ``n_boot`` times (seeded) and the global LP is refitted; with ``unit_level`` the replicates
@@ -126,17 +131,31 @@ def lphom(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     return P, {"HETe": heterogeneity_index(X, T, P), "status": int(sol.status)}
 
 
-def lp_unit_tables(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> np.ndarray:
+def lp_unit_tables(X: np.ndarray, T: np.ndarray, P: np.ndarray, *, chunk: int = 100) -> np.ndarray:
     """Unit count tables closest (L1) to ``X_ur P_rc`` that match every unit's margins.
 
-    Solves, for all units at once (one block-diagonal LP), ``min sum |n_urc - X_ur P_rc|``
-    subject to ``n >= 0``, ``sum_c n_urc = X_ur`` and ``sum_r n_urc = T_uc``.
+    Solves ``min sum |n_urc - X_ur P_rc|`` subject to ``n >= 0``, ``sum_c n_urc = X_ur`` and
+    ``sum_r n_urc = T_uc``. The problem separates by unit; units are solved in block-diagonal
+    LPs of ``chunk`` units (faster than one LP for all units or one per unit).
 
     Returns
     -------
     numpy.ndarray
         Counts ``(U, R, C)``.
     """
+    X = np.asarray(X, float)
+    T = np.asarray(T, float)
+    if len(X) > chunk:
+        return np.concatenate(
+            [
+                _unit_tables_block(X[i : i + chunk], T[i : i + chunk], P)
+                for i in range(0, len(X), chunk)
+            ]
+        )
+    return _unit_tables_block(X, T, P)
+
+
+def _unit_tables_block(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> np.ndarray:
     X = np.asarray(X, float)
     T = np.asarray(T, float)
     U, R = X.shape
@@ -219,13 +238,13 @@ class LinearProgram:
     unit_level : bool
         Refine with per-unit tables (nslphom idea); gives ``unit_transfer``. Default True.
     iter_max : int
-        Maximum refinement iterations (1 = tslphom).
+        Maximum refinement iterations (1 = tslphom, default; nslphom uses 10).
     tol : float
         Stop refining when no share moves more than ``tol``.
     n_boot : int
         Bootstrap replicates for the intervals (0: no intervals).
     boot_unit_level : bool
-        Refit the unit-level refinement in each replicate (about ten times slower). Default
+        Refit the unit-level refinement in each replicate (slower). Default
         False: replicates refit the global LP and their distribution is shifted by the
         difference between the refined and the global estimate (clipped to [0, 1]).
     seed : int or None
@@ -243,7 +262,7 @@ class LinearProgram:
         table: Any,
         *,
         unit_level: bool = True,
-        iter_max: int = 10,
+        iter_max: int = 1,
         tol: float = 1e-5,
         n_boot: int = 100,
         boot_unit_level: bool = False,
