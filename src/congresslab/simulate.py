@@ -76,8 +76,10 @@ __all__ = [
     "run_simulate",
 ]
 
-#: Default heterogeneity, calibrated so that a congress simulated like 2025 gives Faure about
-#: 58 federations won and Mayer-Rossignol about 41 in the runoff (see ``reports/``).
+#: Default heterogeneity, calibrated (with :data:`DEFAULT_SIZE_LEAN`) so that a congress
+#: simulated like 2025 gives Faure about 58 federations won and Mayer-Rossignol about 41 in
+#: the runoff, as published: over seeds 0-49, 59.7 ± 5.0 and 41.4 ± 5.2 of 102 federations
+#: (0.9 ties); see ``reports/simulation_realism.md``.
 DEFAULT_DISPERSION: float = 0.6
 #: Default size gradient of the winner's lean (see :func:`simulate_congress`), calibrated
 #: jointly with :data:`DEFAULT_DISPERSION`.
@@ -976,12 +978,28 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Simulate a two-round PS congress at federation level whose national "
         "totals equal a real congress. Output files carry a SIMULATED first column.",
     )
-    p.add_argument("--like", type=int, default=2025, choices=[2018, 2023, 2025])
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--like",
+        type=int,
+        default=2025,
+        choices=[2018, 2023, 2025],
+        help="congress whose official national totals are reproduced (default 2025)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same files)")
     p.add_argument("--out", required=True, help="unit table CSV to write")
     p.add_argument("--truth", default=None, help="long truth table CSV to write")
-    p.add_argument("--dispersion", type=float, default=DEFAULT_DISPERSION)
-    p.add_argument("--n-federations", type=int, default=None)
+    p.add_argument(
+        "--dispersion",
+        type=float,
+        default=DEFAULT_DISPERSION,
+        help=f"federation heterogeneity (default {DEFAULT_DISPERSION}, calibrated on 2025)",
+    )
+    p.add_argument(
+        "--n-federations",
+        type=int,
+        default=None,
+        help="synthetic units instead of the 102 real federations",
+    )
     p.set_defaults(func=run_simulate)
     return p
 
