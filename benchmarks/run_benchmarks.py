@@ -148,7 +148,7 @@ def simulated_accuracy(methods: list[str], quick: bool) -> list[str]:
     """Accuracy on SIMULATED sets (known truth), 5 × 4, three sizes/heterogeneities."""
     from congresslab.benchmarks import aggregate_mae, coverage, ei_index
 
-    specs = [(60, 1, 50.0), (300, 2, 20.0), (300, 3, 100.0)]
+    specs = [(60, 1, 50.0), (200, 2, 20.0), (200, 3, 100.0)]
     out = [
         "| method | "
         + " | ".join(f"MAE pp (U={u}, conc={c:g})" for u, _, c in specs)
@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             "## SIMULATED sets (known truth, 5 × 4)",
             "",
             "Unit transfer matrices drawn from Dirichlet(conc · P_r) around a global P "
-            "(lower conc = more heterogeneity); 400 voters per unit. Not real data.",
+            "(lower conc = more heterogeneity); 400 voters per unit; seeded. Not real data.",
             "",
         ]
         lines += simulated_accuracy(methods, args.quick)

@@ -153,3 +153,26 @@ def test_real_sampler_small():
         ).fit()
     np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
     assert np.abs(res.params - P).max() < 0.15
+
+
+def test_rescaled_margins_are_integerised_for_sampler(monkeypatch):
+    seen = {}
+    fit_md, _ = make_fake()
+
+    def spy(X, T, **kw):
+        seen["X"], seen["T"] = X, T
+        return fit_md(X, T, **kw)
+
+    mod = types.ModuleType("congresslab.transfers.bayes")
+    mod.fit_md = spy
+    monkeypatch.setitem(sys.modules, "congresslab.transfers.bayes", mod)
+    X = np.array([[30, 20, 50], [10, 60, 30]])
+    T = np.array([[52, 51], [49, 50]])  # 3 % and 1 % drift -> rescaled, non-integer
+    with pytest.warns(UserWarning, match="drift"):
+        t = UnitTable.from_arrays(X, T)
+    assert not np.array_equal(t.T, np.round(t.T))
+    res = MultinomialDirichlet(t, chains=2, draws=10).fit()
+    assert seen["T"].dtype.kind == "i" and seen["X"].dtype.kind == "i"
+    np.testing.assert_array_equal(seen["T"].sum(1), seen["X"].sum(1))
+    assert np.abs(seen["T"] - t.T).max() < 1
+    assert res.diagnostics["integer_rounding_max_change"] < 1

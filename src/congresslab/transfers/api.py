@@ -55,13 +55,16 @@ __all__ = [
     "bayes_available",
     "choose_method",
     "estimate",
+    "integer_counts",
 ]
 
 METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 
-#: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this (run time grows
-#: linearly with it); beyond, the LP estimator.
-AUTO_BAYES_MAX_CELLS: int = 25_000
+#: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this; beyond, the LP
+#: estimator. The sampler's run time grows linearly with the number of unit cells (about
+#: 30 ms per cell with the default 4 × 2,000 iterations on a shared 2-core machine, so up
+#: to ~2.5 minutes at the cap).
+AUTO_BAYES_MAX_CELLS: int = 5_000
 
 
 class ConvergenceError(RuntimeError):
@@ -77,12 +80,55 @@ def bayes_available() -> bool:
     return True
 
 
+def _round_preserving(a: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Round each row of ``a`` to integers summing to ``totals`` (largest remainders)."""
+    fl = np.floor(a)
+    short = (totals - fl.sum(1)).astype(int)
+    order = np.argsort(-(a - fl), axis=1, kind="stable")
+    add = np.zeros_like(fl)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(a.shape[1])[None, :].repeat(len(a), 0), axis=1)
+    add[ranks < short[:, None]] = 1
+    return fl + add
+
+
+def integer_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Integer versions of ``X`` and ``T`` with equal unit totals (largest-remainder rounding).
+
+    Needed by the multinomial sampler when margins were rescaled. Returns the arrays and the
+    largest absolute change of a count.
+
+    Examples
+    --------
+    >>> X, T, d = integer_counts(np.array([[3.0, 2.0]]), np.array([[2.5, 2.5]]))
+    >>> X.tolist(), T.tolist(), d
+    ([[3, 2]], [[3, 2]], 0.5)
+    """
+    X = np.asarray(X, float)
+    T = np.asarray(T, float)
+    N = np.round(X.sum(1))
+    Xi = (
+        X
+        if np.array_equal(X, np.round(X)) and np.array_equal(X.sum(1), N)
+        else (_round_preserving(X, N))
+    )
+    Ti = (
+        T
+        if np.array_equal(T, np.round(T)) and np.array_equal(T.sum(1), N)
+        else (_round_preserving(T, N))
+    )
+    change = float(max(np.abs(Xi - X).max(), np.abs(Ti - T).max()))
+    return Xi.astype(np.int64), Ti.astype(np.int64), change
+
+
 class MultinomialDirichlet:
     """Bayesian multinomial–Dirichlet model (Rosen, Jiang, King & Tanner 2001), by MCMC.
 
     Wraps :func:`congresslab.transfers.bayes.fit_md`; aggregate shares are the posterior means
     of the vote-weighted aggregate transfer shares, intervals are equal-tailed posterior
-    intervals, unit-level means and 95 % intervals come from the sampler.
+    intervals, unit-level means and 95 % intervals come from the sampler. The sampler needs
+    integer counts: non-integer counts (rescaled margins) are rounded per unit by largest
+    remainders, keeping unit totals (largest change in ``diagnostics``).
 
     Parameters
     ----------
@@ -145,7 +191,8 @@ class MultinomialDirichlet:
         R, C = tab.shape
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            fit = fit_md(np.asarray(tab.X), np.asarray(tab.T), **self.settings)
+            Xi, Ti, change = integer_counts(tab.X, tab.T)
+            fit = fit_md(Xi, Ti, **self.settings)
         sampler_warned = False
         for w in caught:
             if issubclass(w.category, ConvergenceWarning) or "converge" in str(w.message).lower():
@@ -166,6 +213,7 @@ class MultinomialDirichlet:
             "rhat": rhat,
             "ess_bulk": ess,
             "settings": dict(fit.settings),
+            "integer_rounding_max_change": change,
         }
         if not fit.converged:
             msg = (
@@ -200,12 +248,14 @@ def choose_method(table: UnitTable) -> str:
     """The method ``"auto"`` uses for ``table`` (never looks at any truth).
 
     Rule: the Bayesian multinomial–Dirichlet model when its sampler is installed and the
-    problem is small enough to sample in reasonable time (``n_units * R * C <=``
-    :data:`AUTO_BAYES_MAX_CELLS`); otherwise the LP estimator with unit-level refinement
-    (nslphom-like), which is fast at any size. Evidence (``reports/benchmarks.md``; published
-    comparisons on real data with known truth, Pavía 2022/2024): the multinomial–Dirichlet
-    model is the most accurate on the New Zealand 5 × 4 sets and on senc, and the refined
-    LP is the best of the fast methods on R × C tables.
+    problem is small enough to sample in minutes (``n_units * R * C <=``
+    :data:`AUTO_BAYES_MAX_CELLS`); otherwise the LP estimator with one unit-level refinement
+    step (tslphom-like), which is fast at any size. Evidence (``reports/benchmarks.md``):
+    on the four New Zealand 5 × 4 sets and on senc the multinomial–Dirichlet model has the
+    lowest errors (as in the published comparisons of Pavía 2022, where eiPack/PyEI MD beat
+    lphom and Goodman on these sets); among the fast methods the refined LP has the lowest
+    mean EI on the New Zealand sets and always-valid output (shares
+    in [0, 1], aggregate destination totals reproduced).
 
     Examples
     --------
