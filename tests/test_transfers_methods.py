@@ -139,3 +139,19 @@ def test_bounds_contain_truth_on_benchmarks(name):
 def test_estimate_unknown_method():
     with pytest.raises(ValueError, match="unknown method"):
         estimate(heterogeneous(1), "magic")
+
+
+def test_global_lp_is_fast_on_2000_units():
+    import time
+
+    rng = np.random.default_rng(0)
+    U, R, C = 2000, 5, 4
+    P = rng.dirichlet(np.ones(C), R)
+    X = rng.integers(0, 200, size=(U, R)) + 1
+    T = np.stack([sum(rng.multinomial(X[u, r], P[r]) for r in range(R)) for u in range(U)])
+    tab = UnitTable.from_arrays(X, T)
+    t0 = time.perf_counter()
+    res = LinearProgram(tab, unit_level=False, n_boot=0).fit()
+    # < 1 s on an idle machine (see reports/benchmarks.md); generous bound for shared CI
+    assert time.perf_counter() - t0 < 5
+    assert np.abs(res.params - P).max() < 0.05

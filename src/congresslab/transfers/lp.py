@@ -25,9 +25,9 @@ Romero 2024)
     Unit tables are exposed through :attr:`TransferResults.unit_transfer`.
 
 Intervals are bootstrap percentile intervals: units are resampled with replacement
-``n_boot`` times (seeded) and the global LP is refitted; with ``unit_level`` the replicates
-are shifted by (refined - global) estimate, or, with ``boot_unit_level=True``, the whole
-refinement is refitted in every replicate (slower).
+``n_boot`` times (seeded) and the estimator refitted (for large problems with
+``unit_level``, only the global LP, its replicates shifted by the refined - global
+difference; see ``boot_unit_level``).
 
 Examples
 --------
@@ -243,10 +243,10 @@ class LinearProgram:
         Stop refining when no share moves more than ``tol``.
     n_boot : int
         Bootstrap replicates for the intervals (0: no intervals).
-    boot_unit_level : bool
-        Refit the unit-level refinement in each replicate (slower). Default
-        False: replicates refit the global LP and their distribution is shifted by the
-        difference between the refined and the global estimate (clipped to [0, 1]).
+    boot_unit_level : bool or None
+        Refit the unit-level refinement in every replicate (exact, slower) or refit only the
+        global LP and shift the replicates by (refined - global) estimate, clipped to
+        [0, 1]. ``None`` (default): exact when ``n_units * R * C <= 10_000``.
     seed : int or None
         Bootstrap seed; the same seed gives the same numbers.
     progress : bool
@@ -265,7 +265,7 @@ class LinearProgram:
         iter_max: int = 1,
         tol: float = 1e-5,
         n_boot: int = 100,
-        boot_unit_level: bool = False,
+        boot_unit_level: bool | None = None,
         seed: int | None = 0,
         progress: bool = True,
         **table_options: Any,
@@ -275,7 +275,7 @@ class LinearProgram:
         self.iter_max = int(iter_max)
         self.tol = float(tol)
         self.n_boot = int(n_boot)
-        self.boot_unit_level = bool(boot_unit_level)
+        self.boot_unit_level = boot_unit_level
         self.seed = seed
         self.progress = progress
 
@@ -303,7 +303,9 @@ class LinearProgram:
                 unit_params = np.where(X[:, :, None] > 0, n / X[:, :, None], P[None])
         draws = lo = hi = None
         if self.n_boot > 1:
-            boot_ul = self.unit_level and self.boot_unit_level
+            boot_ul = self.unit_level and (
+                U * R * C <= 10_000 if self.boot_unit_level is None else self.boot_unit_level
+            )
             rng = np.random.default_rng(self.seed)
             draws = np.empty((self.n_boot, R, C))
             for b in _progress(range(self.n_boot), self.progress, "lp bootstrap"):
