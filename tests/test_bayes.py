@@ -1,0 +1,103 @@
+"""Tests of the multinomial-Dirichlet R x C sampler (small problems, fast)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from congresslab.transfers.bayes import MDFit, fit_md, validate_counts
+from congresslab.transfers.diagnostics import ConvergenceWarning
+
+
+def _simulate(U=40, seed=0):
+    """Known-truth R=2 x C=3 problem drawn from the model itself."""
+    rng = np.random.default_rng(seed)
+    alpha = np.array([[6.0, 2.0, 1.0], [1.0, 3.0, 5.0]])
+    N = rng.integers(150, 400, size=U)
+    share = rng.beta(2, 2, size=U)
+    X = np.stack([np.round(N * share), N - np.round(N * share)], 1).astype(int)
+    cells = np.zeros((U, 2, 3), dtype=int)
+    for i in range(U):
+        for r in range(2):
+            cells[i, r] = rng.multinomial(X[i, r], rng.dirichlet(alpha[r]))
+    T = cells.sum(1)
+    truth = cells.sum(0) / cells.sum((0, 2))[:, None]
+    return X, T, truth
+
+
+@pytest.fixture(scope="module")
+def sim_fit():
+    X, T, truth = _simulate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = fit_md(X, T, chains=2, draws=300, warmup=300, seed=3, progress=False)
+    return X, T, truth, fit
+
+
+def test_recovery_and_shapes(sim_fit):
+    X, T, truth, fit = sim_fit
+    assert isinstance(fit, MDFit)
+    assert fit.agg_draws.shape == (2, 300, 2, 3)
+    for a in (fit.unit_mean, fit.unit_lo, fit.unit_hi):
+        assert a.shape == (X.shape[0], 2, 3)
+    assert fit.rhat.shape == fit.ess_bulk.shape == fit.ess_tail.shape == (2, 3)
+    assert fit.alpha_mean.shape == (2, 3)
+    mean = fit.agg_draws.mean((0, 1))
+    sd = fit.agg_draws.std((0, 1))
+    # posterior mean within 4 posterior sd (+ 1 pp slack for short chains) of the truth
+    assert np.all(np.abs(mean - truth) <= 4 * sd + 0.01), (mean, truth, sd)
+    assert np.all(fit.unit_lo <= fit.unit_mean + 1e-9)
+    assert np.all(fit.unit_mean <= fit.unit_hi + 1e-9)
+    assert fit.seconds > 0 and fit.settings["draws"] == 300
+
+
+def test_draw_rows_sum_to_one(sim_fit):
+    fit = sim_fit[3]
+    assert np.allclose(fit.agg_draws.sum(-1), 1.0, atol=1e-12)
+    assert np.all(fit.agg_draws >= 0)
+    assert np.allclose(fit.unit_mean.sum(-1), 1.0, atol=1e-9)
+
+
+def test_seed_reproducible():
+    X, T, _ = _simulate(U=12, seed=5)
+    kw = dict(chains=2, draws=30, warmup=30, progress=False, check=False)
+    a = fit_md(X, T, seed=11, **kw)
+    b = fit_md(X, T, seed=11, **kw)
+    c = fit_md(X, T, seed=12, **kw)
+    for name in ("agg_draws", "unit_mean", "unit_lo", "unit_hi", "alpha_mean"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert not np.array_equal(a.agg_draws, c.agg_draws)
+
+
+def test_convergence_warning_with_absurdly_few_draws():
+    X, T, _ = _simulate(U=12, seed=6)
+    with pytest.warns(ConvergenceWarning, match="R-hat"):
+        fit = fit_md(X, T, chains=2, draws=8, warmup=2, progress=False)
+    assert fit.converged is False
+
+
+@pytest.mark.parametrize(
+    ("X", "T", "match"),
+    [
+        ([[1, 2], [3, 4]], [[3, 0]], "shape mismatch"),
+        ([[1, -2]], [[1, -2]], "negative"),
+        ([[1, np.nan]], [[1, 1]], "NaN"),
+        ([[0, 0], [1, 1]], [[0, 0], [2, 0]], "unit 0 has zero total"),
+        ([[1, 2], [3, 4]], [[3, 0], [3, 3]], "unit 1: origin total 7 != destination total 6"),
+        ([1, 2], [[3, 0]], "2-D"),
+        ([[1.5, 2]], [[2, 1.5]], "non-integer"),
+    ],
+)
+def test_bad_input(X, T, match):
+    with pytest.raises(ValueError, match=match):
+        validate_counts(X, T)
+    with pytest.raises(ValueError, match=match):
+        fit_md(X, T, progress=False)
+
+
+def test_bad_settings():
+    X, T, _ = _simulate(U=5)
+    with pytest.raises(ValueError, match="draws"):
+        fit_md(X, T, draws=0, progress=False)
+    with pytest.raises(ValueError, match="lambda"):
+        fit_md(X, T, lambda1=-1, progress=False)
