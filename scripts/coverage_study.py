@@ -94,6 +94,7 @@ def run(
     methods: Sequence[str],
     scenarios: Sequence[tuple[int, float]],
     lp_boot: int | None,
+    lean_transfer: float = 1.0,
 ) -> pd.DataFrame:
     rows = []
     jobs = []
@@ -107,7 +108,9 @@ def run(
         key = (like, disp, s)
         if key not in cache:
             cache.clear()
-            cache[key] = simulate_congress(like=like, seed=1000 + s, dispersion=disp)
+            cache[key] = simulate_congress(
+                like=like, seed=1000 + s, dispersion=disp, lean_transfer=lean_transfer
+            )
         sim = cache[key]
         try:
             r = one_fit(sim, method, s, opts.get(method, {}))
@@ -219,6 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--lp-boot", type=int, default=None, help="LP bootstrap size (default: engine's)"
     )
     p.add_argument(
+        "--lean-transfer",
+        type=float,
+        default=1.0,
+        help="carry-over of the round-1 lean to round-2 choices (0: no contextual effect)",
+    )
+    p.add_argument(
         "--realism-only",
         action="store_true",
         help="only write reports/simulation_realism.md (50 seeds)",
@@ -236,10 +245,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         n_fast, n_slow, scen = 3, 2, SCENARIOS[:2]
     t0 = time.perf_counter()
-    fits = run(n_fast, n_slow, methods, scen, args.lp_boot)
+    fits = run(n_fast, n_slow, methods, scen, args.lp_boot, args.lean_transfer)
     summary = summarise(fits)
     elapsed = time.perf_counter() - t0
     suffix = "_quick" if args.quick else ""
+    if args.lean_transfer != 1.0:
+        suffix += f"_lean{args.lean_transfer:g}"
     paths.FIGURES.mkdir(parents=True, exist_ok=True)
     fits.to_csv(paths.REPORTS / f"coverage_study{suffix}.csv", index=False, lineterminator="\n")
     fig_path = paths.FIGURES / f"coverage_study{suffix}.png"
@@ -252,7 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "truth is known. Heterogeneity: `dispersion` 0.3 (low) and 1.0 (high); the default "
         f"calibrated on the 2025 map is 0.6. Simulations: {n_fast} per scenario for "
         f"bounds/goodman, {n_slow} for lp (bootstrap {args.lp_boot or 'engine default'}); "
-        "engine defaults otherwise.",
+        "engine defaults otherwise. Contextual effect `lean_transfer` = "
+        f"{args.lean_transfer:g} (1: a federation leaning to a finalist in round 1 sends more "
+        "of every origin to that finalist in round 2 — aggregation bias; 0: none).",
         "",
         "`mae_pp`: mean absolute error over all cells of the national transfer matrix "
         "(percentage points); `coverage_pct`: share of cells whose 95 % interval contains the "

@@ -505,8 +505,10 @@ def compare_with_national(
     pandas.DataFrame
         One row per quantity (``registered``, ``voters``, ``blank_null``, ``expressed``, then
         each option): ``quantity, federations_sum, national, difference`` (sum − national),
-        ``difference_pct`` (of national) and ``n_federations``. ``national`` is ``<NA>``
-        where no official count is published (e.g. 2025 round-1 votes: shares only).
+        ``difference_pct`` (of national), for options ``federations_share_pct`` and
+        ``national_share_pct`` (% of expressed), and ``n_federations``. ``national`` is
+        ``<NA>`` where no official count is published (e.g. 2025 round-1 votes: compare the
+        shares instead).
 
     Examples
     --------
@@ -532,6 +534,7 @@ def compare_with_national(
         for q in STANDARD_COLUMNS:
             nat[q] = row.get(q, pd.NA)
     options = [c for c in table.columns if c not in ("federation", *STANDARD_COLUMNS)]
+    nat_share: dict[str, float] = {}
     for o in options:
         so = slugify_option(o)
         match = res[
@@ -541,6 +544,8 @@ def compare_with_national(
             ]
         ]
         nat[o] = match["votes"].iloc[0] if len(match) == 1 else pd.NA
+        nat_share[o] = match["share_pct"].iloc[0] if len(match) == 1 else np.nan
+    expressed_sum = table["expressed"].sum() if "expressed" in table else np.nan
     rows = []
     for q in [*STANDARD_COLUMNS, *options]:
         s = table[q].sum(min_count=len(table)) if q in table else pd.NA
@@ -556,6 +561,12 @@ def compare_with_national(
                 "national": n,
                 "difference": d,
                 "difference_pct": np.nan if d is pd.NA or not n else float(np.round(pct, 3)),
+                "federations_share_pct": (
+                    float(np.round(100 * s / expressed_sum, 2))
+                    if q in options and s is not pd.NA and expressed_sum
+                    else np.nan
+                ),
+                "national_share_pct": nat_share.get(q, np.nan),
                 "n_federations": len(table),
             }
         )
