@@ -61,10 +61,10 @@ __all__ = [
 METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 
 #: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this; beyond, the LP
-#: estimator. The sampler's run time grows linearly with the number of unit cells (about
-#: 30 ms per cell with the default 4 × 2,000 iterations on a shared 2-core machine, so up
-#: to ~2.5 minutes at the cap).
-AUTO_BAYES_MAX_CELLS: int = 5_000
+#: estimator. With the default 4 chains × 2,000 iterations the sampler took 20-45 s on the
+#: benchmark sets (up to 620 units × 5 × 4 = 12,400 cells) on a shared 2-core machine, its
+#: time growing with the number of unit cells; the cap keeps ``auto`` near a minute.
+AUTO_BAYES_MAX_CELLS: int = 20_000
 
 
 class ConvergenceError(RuntimeError):
