@@ -8,24 +8,37 @@ Model (as in eiPack ``ei.MD.bayes`` and PyEI ``multinomial-dirichlet``), for uni
     beta[i, r]   ~ Dirichlet(alpha[r])                           (simplex over columns)
     T[i]         ~ Multinomial(N_i, theta_i),  theta_ic = sum_r X_ir / N_i * beta_irc
 
-Sampler (no gradients, vectorised over units and chains in NumPy), one iteration:
+Sampler (no gradients; one numba-compiled kernel loops over chains, units and cells).
+One iteration of every chain:
 
 1. *data augmentation* -- every voter of column ``c`` in unit ``i`` is given an origin row:
    ``n[i, :, c] ~ Multinomial(T_ic, p_r ∝ X_ir beta_irc)`` (exact conditional);
-2. ``beta[i, r] | n, alpha ~ Dirichlet(alpha[r] + n[i, r, :])`` (exact conditional);
-3. *within-unit ridge moves* -- Metropolis moves along the lines of a 2 x 2 sub-table
-   (rows r, s; columns c, d) that leave ``theta_i`` (hence the likelihood) unchanged, so
-   only the Dirichlet prior enters the acceptance ratio; they explore the directions the
-   data do not identify, which data augmentation crosses only in O(1/sqrt(N_i)) steps;
+2. ``beta[i, r] | n, alpha ~ Dirichlet(alpha[r] + n[i, r, :])`` (exact conditional, gamma
+   draws in log space so that tiny shapes do not underflow);
+3. *within-unit ridge moves* (``ridge_moves`` per unit) -- Metropolis moves along the
+   line of a random 2 x 2 sub-table (rows r, s; columns c, d) on which ``theta_i``, hence
+   the likelihood, is constant, so only the Dirichlet prior enters the acceptance ratio.
+   Proposals are uniform on the segment or a random walk on the logit of the position.
+   They explore the directions the data do not identify, which data augmentation alone
+   crosses in O(1/sqrt(N_i)) steps;
 4. ``alpha | beta`` -- independence Metropolis from a multivariate Student-t (5 d.o.f.)
    centred on the Newton mode of ``log p(log alpha | beta)`` with its Laplace curvature
-   (the conditional has sufficient statistics ``sum_i log beta_irc``, so this is cheap);
-5. *global shift moves* -- all units move together along the same 2 x 2 line (a common
-   shift of their logit position on the segment, which keeps every ``theta_i`` fixed) and
-   ``alpha`` of the two rows is redrawn jointly from the Laplace-t proposal of the moved
-   ``beta``. This is the move that decorrelates ``alpha`` and ``beta``: with many units
-   ``alpha | beta`` is tight, and steps 1-4 alone need hundreds of iterations to move the
-   aggregate along the ecological "ridge".
+   (sufficient statistics ``sum_i log beta_irc``; acceptance about 0.8);
+5. *global moves* (``shift_moves``) -- all units move together along the same 2 x 2 line,
+   by a common shift (or scaling) of the logit of their position on their segment, which
+   keeps every ``theta_i`` fixed; ``alpha`` of the two rows is redrawn jointly from the
+   Laplace-t proposal given the moved ``beta`` and the pair is accepted or rejected as
+   one Metropolis-Hastings move (Jacobian of the position map included). This is what
+   decorrelates ``alpha`` and ``beta``: with many units ``alpha | beta`` is tight and
+   steps 1-4 alone need hundreds of iterations to move the aggregate along the
+   ecological "ridge" (measured on eipack_senc: bulk ESS 7 of 4,000 draws without these
+   moves, about 110-130 with them).
+
+Only the scales of the global moves adapt, during warm-up (target acceptance 0.3).
+Mixing remains slow on large problems (bulk ESS of the aggregate shares about 1-3 % of
+the draws on 3 x 3 / 5 x 4 sets of 30-600 units), so ``draws`` and ``thin`` must often be
+raised to meet ``max R-hat <= 1.01`` and ``min bulk ESS >= 400``; the fit warns
+(:class:`~congresslab.transfers.diagnostics.ConvergenceWarning`) when they are not met.
 
 The aggregate transfer shares reported are the vote-weighted shares
 ``sum_i X_ir beta_irc / sum_i X_ir`` (the latent-cell version ``sum_i n_irc / sum_i n_ir.``
@@ -481,22 +494,20 @@ def _run(
                         lo = -min(z0, z3)
                         hi = min(z1, z2)
                         length = hi - lo
-                        lg0 = math.log(-lo) - math.log(hi)
-                        if np.random.random() < 0.5:
+                        lg0 = math.log(-lo / hi)
+                        uniform = np.random.random() < 0.5
+                        if uniform:
                             u = np.random.random()
                             if u <= 0.0:
                                 continue
-                            lg1 = math.log(u) - math.log1p(-u)
-                            lj = 0.0
+                            lg1 = math.log(u / (1.0 - u))
                         else:
                             lg1 = lg0 + np.random.standard_normal()
-                            lj = _logpq(lg1) - _logpq(lg0)
+                        e = math.exp(-abs(lg1))
                         if lg1 > 0:
-                            e = math.exp(-lg1)
                             up = length / (1.0 + e)
                             dn = length * e / (1.0 + e)
                         else:
-                            e = math.exp(lg1)
                             up = length * e / (1.0 + e)
                             dn = length / (1.0 + e)
                         n0 = (z0 + lo + up) / xr
@@ -505,11 +516,13 @@ def _run(
                         n3 = (z3 + lo + up) / xs
                         if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                             continue
-                        lr = lj
-                        lr += (alpha[r, c] - 1.0) * (math.log(n0) - math.log(b[i, r, c]))
-                        lr += (alpha[r, d] - 1.0) * (math.log(n1) - math.log(b[i, r, d]))
-                        lr += (alpha[s, c] - 1.0) * (math.log(n2) - math.log(b[i, s, c]))
-                        lr += (alpha[s, d] - 1.0) * (math.log(n3) - math.log(b[i, s, d]))
+                        # uniform proposals are symmetric in the position; logit random
+                        # walk proposals need the Jacobian log(p1 q1) - log(p0 q0)
+                        lr = 0.0 if uniform else math.log(up / -lo) + math.log(dn / hi)
+                        lr += (alpha[r, c] - 1.0) * math.log(n0 / b[i, r, c])
+                        lr += (alpha[r, d] - 1.0) * math.log(n1 / b[i, r, d])
+                        lr += (alpha[s, c] - 1.0) * math.log(n2 / b[i, s, c])
+                        lr += (alpha[s, d] - 1.0) * math.log(n3 / b[i, s, d])
                         if math.log(np.random.random() + 1e-300) < lr:
                             b[i, r, c] = n0
                             b[i, r, d] = n1
@@ -545,6 +558,7 @@ def _run(
                 d = (c + 1 + np.random.randint(C - 1)) % C
                 kind = np.random.randint(2)  # 0: shift logit positions, 1: scale them
                 eps = np.random.standard_normal() * scale[k, kind]
+                expeps = math.exp(eps)
                 lj = 0.0
                 d0 = 0.0
                 d1 = 0.0
@@ -564,21 +578,21 @@ def _run(
                     lo = -min(z0, z3)
                     hi = min(z1, z2)
                     length = hi - lo
-                    lg0 = math.log(-lo) - math.log(hi)
+                    lg0 = math.log(-lo / hi)
                     if kind == 0:
                         lg1 = lg0 + eps
-                        lj += _logpq(lg1) - _logpq(lg0)
                     else:
-                        lg1 = lg0 * math.exp(eps)
-                        lj += eps + _logpq(lg1) - _logpq(lg0)
+                        lg1 = lg0 * expeps
+                        lj += eps
+                    e = math.exp(-abs(lg1))
                     if lg1 > 0:
-                        e = math.exp(-lg1)
                         up = length / (1.0 + e)
                         dn = length * e / (1.0 + e)
                     else:
-                        e = math.exp(lg1)
                         up = length * e / (1.0 + e)
                         dn = length / (1.0 + e)
+                    # log Jacobian of the logit map: log(p1 q1) - log(p0 q0)
+                    lj += math.log(up / -lo) + math.log(dn / hi)
                     n0 = (z0 + lo + up) / xr
                     n1 = (z1 - hi + dn) / xr
                     n2 = (z2 - hi + dn) / xs
@@ -590,10 +604,10 @@ def _run(
                     new4[i, 1] = n1
                     new4[i, 2] = n2
                     new4[i, 3] = n3
-                    d0 += math.log(n0) - math.log(b[i, r, c])
-                    d1 += math.log(n1) - math.log(b[i, r, d])
-                    d2 += math.log(n2) - math.log(b[i, s, c])
-                    d3 += math.log(n3) - math.log(b[i, s, d])
+                    d0 += math.log(n0 / b[i, r, c])
+                    d1 += math.log(n1 / b[i, r, d])
+                    d2 += math.log(n2 / b[i, s, c])
+                    d3 += math.log(n3 / b[i, s, d])
                 accepted = False
                 if ok and math.isfinite(lj):
                     for rr in range(R):
@@ -674,7 +688,7 @@ def fit_md(
     lambda1: float = 4.0,
     lambda2: float = 2.0,
     ridge_moves: int | None = None,
-    shift_moves: int = 30,
+    shift_moves: int | None = None,
     unit_quantile_draws: int = 1000,
     check: bool = True,
 ) -> MDFit:
@@ -702,10 +716,12 @@ def fit_md(
     lambda1, lambda2 : float
         Shape and rate of the Gamma prior on every ``alpha[r, c]`` (eiPack defaults 4, 2).
     ridge_moves : int, optional
-        Within-unit 2 x 2 Metropolis moves per iteration (default ``max(R, C) + 2``).
-    shift_moves : int
-        Global shift moves (all units along one 2 x 2 line, with ``alpha`` redrawn) per
-        iteration.
+        Within-unit 2 x 2 Metropolis moves per unit and iteration (default
+        ``max(R, C) + 2``).
+    shift_moves : int, optional
+        Global moves (all units along one 2 x 2 line, with ``alpha`` redrawn) per
+        iteration (default ``3 * R * C``: on the benchmark sets bulk ESS kept rising up
+        to this number, at a cost of about one data-augmentation sweep).
     unit_quantile_draws : int
         Maximum number of pooled draws kept to compute ``unit_lo`` / ``unit_hi``.
     check : bool
@@ -747,6 +763,8 @@ def fit_md(
     K = int(chains)
     if ridge_moves is None:
         ridge_moves = max(R, C) + 2
+    if shift_moves is None:
+        shift_moves = 3 * R * C
     if R < 2:
         ridge_moves, shift_moves = 0, 0
     rng = np.random.default_rng(seed)
@@ -834,6 +852,13 @@ def fit_md(
         "shift_scale": scale.tolist(),
         "aggregate": "sum_i X_ir beta_irc / sum_i X_ir",
     }
+    if check and draws < 4:
+        warnings.warn(
+            f"MD sampler: {draws} draws per chain are too few to compute R-hat and ESS"
+            " (need >= 4; use draws >= 1000).",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     if check and draws >= 4:
         rh = np.asarray(rhat(agg), dtype=float).reshape(R, C)
         eb = np.asarray(ess_bulk(agg), dtype=float).reshape(R, C)
@@ -841,11 +866,12 @@ def fit_md(
     else:
         rh = eb = et = np.full((R, C), np.nan)
     converged = bool(np.all(np.isfinite(rh)) and rh.max() <= 1.01 and eb.min() >= 400)
-    if check and not converged:
+    if check and draws >= 4 and not converged:
         warnings.warn(
-            f"MD sampler not converged: max R-hat {np.nanmax(rh) if draws >= 4 else np.nan:.3f}"
-            f" (need <= 1.01), min bulk ESS {np.nanmin(eb) if draws >= 4 else np.nan:.0f}"
-            " (need >= 400). Run longer (more draws), thin more, or use more warmup.",
+            f"MD sampler not converged: max R-hat {np.nanmax(rh):.3f} (need <= 1.01),"
+            f" min bulk ESS {np.nanmin(eb):.0f} (need >= 400) over the aggregate shares."
+            f" Run longer (more draws, e.g. draws={4 * draws}), thin (thin=5-10) or use"
+            " more warmup; bulk ESS grows about linearly with draws * thin.",
             ConvergenceWarning,
             stacklevel=2,
         )
