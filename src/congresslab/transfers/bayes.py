@@ -397,6 +397,8 @@ def _run(
     n_iter,
     it0,
     warmup,
+    base,
+    j0,
     thin,
     X,
     x,
@@ -418,7 +420,11 @@ def _run(
     keep_pos,
     acc,
 ):  # pragma: no cover - compiled
-    """Run ``n_iter`` iterations (global index from ``it0``) of every chain in place."""
+    """Run ``n_iter`` iterations (global index from ``it0``) of every chain in place.
+
+    Draws are stored after iterations ``base + thin - 1, base + 2 thin - 1, ...`` at
+    positions ``j0, j0 + 1, ...`` of ``agg``; scales adapt while ``it < warmup``.
+    """
     K, U, R, C = beta.shape
     n = np.zeros((U, R, C))
     p = np.empty(R)
@@ -654,8 +660,8 @@ def _run(
                     gain = 0.2 / math.sqrt(1.0 + it / 50.0)
                     scale[k, kind] *= math.exp(((1.0 if accepted else 0.0) - 0.3) * gain)
             # 6. store
-            if it >= warmup and (it - warmup) % thin == 0:
-                j = (it - warmup) // thin
+            if it >= base and (it - base + 1) % thin == 0:
+                j = j0 + (it - base + 1) // thin - 1
                 for r in range(R):
                     for c in range(C):
                         v = 0.0
@@ -675,6 +681,20 @@ def _run(
 # ------------------------------------------------------------------------------ sampler
 
 
+def _diagnose(agg, R, C, check):
+    if not check or agg.shape[1] < 4:
+        nan = np.full((R, C), np.nan)
+        return nan, nan.copy(), nan.copy()
+    rh = np.asarray(rhat(agg), dtype=float).reshape(R, C)
+    eb = np.asarray(ess_bulk(agg), dtype=float).reshape(R, C)
+    et = np.asarray(ess_tail(agg), dtype=float).reshape(R, C)
+    return rh, eb, et
+
+
+def _converged(rh, eb):
+    return bool(np.all(np.isfinite(rh)) and rh.max() <= 1.01 and eb.min() >= 400)
+
+
 def fit_md(
     X: np.ndarray,
     T: np.ndarray,
@@ -691,6 +711,7 @@ def fit_md(
     shift_moves: int | None = None,
     unit_quantile_draws: int = 1000,
     check: bool = True,
+    max_extensions: int = 2,
 ) -> MDFit:
     """Fit the hierarchical multinomial-Dirichlet R x C model by MCMC.
 
@@ -725,7 +746,16 @@ def fit_md(
     unit_quantile_draws : int
         Maximum number of pooled draws kept to compute ``unit_lo`` / ``unit_hi``.
     check : bool
-        Compute diagnostics and warn (:class:`ConvergenceWarning`) if not converged.
+        Compute diagnostics and warn (:class:`ConvergenceWarning`) if not converged. With
+        ``check=False`` the diagnostics are NaN and ``converged`` is False (for quick
+        exploratory runs).
+    max_extensions : int
+        If the diagnostics fail after ``warmup + draws * thin`` iterations, continue the
+        same chains up to this many times, each time keeping every second stored draw
+        and refilling the other half at twice the thinning (so ``agg_draws`` keeps its
+        shape, the effective sample size roughly doubles and the cost of the sampling
+        phase doubles). The result is deterministic given ``seed``. The final thinning is
+        ``settings["thin"]``. Use 0 for a fixed-length run.
 
     Returns
     -------
@@ -795,49 +825,68 @@ def fit_md(
     qbuf = np.empty((K, keep_idx.size, U, R, C), dtype=np.float32)
     acc = np.zeros(3)
 
-    block = max(1, min(100, total // 20 if total >= 20 else total))
     Xf = X.astype(float)
     Ti = np.ascontiguousarray(T, dtype=np.int64)
-    with tqdm(total=total, disable=not progress, file=sys.stderr, desc="MD sampler") as bar:
-        done = 0
-        while done < total:
-            m = min(block, total - done)
+    args = (Xf, x, Ti, Xrow, beta, phi, mode, chol, scale, float(lambda1), float(lambda2))
+    n_stored = 0
+
+    def sample(n_iter, base, j0, thin_now, keep, bar):
+        nonlocal done
+        block = max(1, min(100, n_iter // 20 if n_iter >= 20 else n_iter))
+        end = done + n_iter
+        while done < end:
+            m = min(block, end - done)
             _run(
-                m,
-                done,
-                int(warmup),
-                int(thin),
-                Xf,
-                x,
-                Ti,
-                Xrow,
-                beta,
-                phi,
-                mode,
-                chol,
-                scale,
-                float(lambda1),
-                float(lambda2),
-                int(ridge_moves),
-                int(shift_moves),
-                agg,
-                unit_sum,
-                alpha_sum,
-                qbuf,
-                keep_pos,
-                acc,
-            )
+                m, done, int(warmup), base, j0, thin_now, *args, int(ridge_moves),
+                int(shift_moves), agg, unit_sum, alpha_sum, qbuf, keep, acc,
+            )  # fmt: skip
             done += m
             bar.update(m)
 
-    n_kept = K * int(draws)
+    done = 0
+    with tqdm(total=total, disable=not progress, file=sys.stderr, desc="MD sampler") as bar:
+        sample(total, int(warmup), 0, int(thin), keep_pos, bar)
+    n_stored += int(draws)
+    thin_now = int(thin)
+    rh, eb, et = _diagnose(agg, R, C, check)
+    extensions = 0
+    while check and extensions < max_extensions and not _converged(rh, eb):
+        # thin-doubling extension: keep every second stored draw (the latest of each
+        # pair), then refill the second half at twice the thinning, continuing the chains
+        start = (draws - 1) % 2
+        kept = agg[:, start::2].copy()
+        n_old = kept.shape[1]
+        agg[:, :n_old] = kept
+        thin_now *= 2
+        n_new = draws - n_old
+        slots = qbuf.shape[1]
+        keep2 = np.full(int(draws), -1, dtype=np.int64)
+        m = min(n_new, slots)
+        pos = np.unique(np.linspace(n_old, draws - 1, m).round().astype(int))
+        keep2[pos] = np.arange(pos.size)
+        with tqdm(
+            total=n_new * thin_now,
+            disable=not progress,
+            file=sys.stderr,
+            desc=f"MD sampler (extension {extensions + 1}, thin {thin_now})",
+        ) as bar:
+            sample(n_new * thin_now, done, n_old, thin_now, keep2, bar)
+        n_stored += n_new
+        extensions += 1
+        rh, eb, et = _diagnose(agg, R, C, check)
+    total = done
+
+    n_kept = K * n_stored
     pooled = qbuf.reshape(-1, U, R, C)
     unit_lo, unit_hi = np.quantile(pooled, [0.025, 0.975], axis=0).astype(float)
     settings = {
         "chains": K,
         "draws": int(draws),
         "warmup": int(warmup),
-        "thin": int(thin),
+        "thin": int(thin_now),
+        "thin_requested": int(thin),
+        "extensions": int(extensions),
+        "iterations": int(total),
         "seed": seed,
         "lambda1": float(lambda1),
         "lambda2": float(lambda2),
@@ -859,19 +908,14 @@ def fit_md(
             ConvergenceWarning,
             stacklevel=2,
         )
-    if check and draws >= 4:
-        rh = np.asarray(rhat(agg), dtype=float).reshape(R, C)
-        eb = np.asarray(ess_bulk(agg), dtype=float).reshape(R, C)
-        et = np.asarray(ess_tail(agg), dtype=float).reshape(R, C)
-    else:
-        rh = eb = et = np.full((R, C), np.nan)
-    converged = bool(np.all(np.isfinite(rh)) and rh.max() <= 1.01 and eb.min() >= 400)
+    converged = _converged(rh, eb)
     if check and draws >= 4 and not converged:
         warnings.warn(
             f"MD sampler not converged: max R-hat {np.nanmax(rh):.3f} (need <= 1.01),"
             f" min bulk ESS {np.nanmin(eb):.0f} (need >= 400) over the aggregate shares."
-            f" Run longer (more draws, e.g. draws={4 * draws}), thin (thin=5-10) or use"
-            " more warmup; bulk ESS grows about linearly with draws * thin.",
+            f" (thin {thin_now} after {extensions} extension(s).) Run longer: more"
+            " draws, larger thin or max_extensions; bulk ESS grows about linearly with"
+            " draws * thin.",
             ConvergenceWarning,
             stacklevel=2,
         )
