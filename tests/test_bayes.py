@@ -101,3 +101,17 @@ def test_bad_settings():
         fit_md(X, T, draws=0, progress=False)
     with pytest.raises(ValueError, match="lambda"):
         fit_md(X, T, lambda1=-1, progress=False)
+
+
+def test_extensions_double_thinning_and_can_be_disabled():
+    X, T, _ = _simulate(U=10, seed=7)
+    kw = dict(chains=2, draws=10, warmup=5, seed=2, progress=False)
+    with pytest.warns(ConvergenceWarning):
+        ext = fit_md(X, T, max_extensions=2, **kw)
+    assert ext.agg_draws.shape == (2, 10, 2, 3)
+    assert ext.settings["extensions"] == 2 and ext.settings["thin"] == 4
+    assert ext.settings["iterations"] == 5 + 10 + 5 * 2 + 5 * 4
+    with pytest.warns(ConvergenceWarning):
+        fixed = fit_md(X, T, max_extensions=0, **kw)
+    assert fixed.settings["extensions"] == 0 and fixed.settings["thin"] == 1
+    assert fixed.settings["iterations"] == 15
