@@ -227,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=1.0,
         help="carry-over of the round-1 lean to round-2 choices (0: no contextual effect)",
     )
+    p.add_argument("--tag", default="", help="suffix of the output files (e.g. bayes)")
     p.add_argument(
         "--realism-only",
         action="store_true",
@@ -251,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     suffix = "_quick" if args.quick else ""
     if args.lean_transfer != 1.0:
         suffix += f"_lean{args.lean_transfer:g}"
+    if args.tag:
+        suffix += f"_{args.tag}"
     paths.FIGURES.mkdir(parents=True, exist_ok=True)
     fits.to_csv(paths.REPORTS / f"coverage_study{suffix}.csv", index=False, lineterminator="\n")
     fig_path = paths.FIGURES / f"coverage_study{suffix}.png"
