@@ -109,8 +109,8 @@ def _int_or_na(values: list) -> pd.Series:
     return pd.Series(values, dtype="Int64")
 
 
-def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
-    name = "national_results.csv"
+def _read_national(raw_dir: Path, name: str) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    """Read a national table; parse the columns both national tables share."""
     file = str(raw_dir / name)
     raw = read_raw(name, raw_dir, verify=False)
     _check_choice(raw, "status", STATUSES, file)
@@ -120,6 +120,13 @@ def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
         "round": _parse_column(raw, "round", parse_count, file),
         "date": raw["date"],
         "status": raw["status"],
+    })
+    return raw, file, out
+
+
+def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
+    raw, file, out = _read_national(raw_dir, "national_results.csv")
+    out = out.assign(**{
         "option_kind": raw["option_kind"],
         "option_label": raw["option_label"],
         "candidate": raw["first_signatory_or_candidate"].str.strip(),
@@ -187,18 +194,8 @@ def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
 
 
 def _clean_turnout(raw_dir: Path) -> pd.DataFrame:
-    name = "national_turnout.csv"
-    file = str(raw_dir / name)
-    raw = read_raw(name, raw_dir, verify=False)
-    _check_choice(raw, "status", STATUSES, file)
-    out = pd.DataFrame({
-        "congress_year": _parse_column(raw, "congress_year", parse_count, file),
-        "congress_city": raw["congress_city"],
-        "round": _parse_column(raw, "round", parse_count, file),
-        "date": raw["date"],
-        "status": raw["status"],
-        "_line": raw["_line"],
-    })
+    raw, file, out = _read_national(raw_dir, "national_turnout.csv")
+    out["_line"] = raw["_line"]
     metrics = ["registered", "voters", "expressed", "blank_null"]
     for metric in metrics:
         out[metric] = _int_or_na(_parse_column(raw, metric, parse_count, file))
