@@ -197,12 +197,9 @@ def _read_csv_rows(path: Path, encoding: str | None) -> tuple[list[tuple[int, li
     content = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not _is_comment(ln)]
     if not content:
         raise FederationTableError(f"{path.name}: the file is empty")
-    sample = "\n".join(ln for _, ln in content[:20])
-    try:
-        delim = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        header = content[0][1]
-        delim = max(";,\t", key=header.count)
+    # the header decides: French tables use ';' because ',' is the decimal separator
+    header = content[0][1]
+    delim = ";" if ";" in header else "\t" if "\t" in header else ","
     rows = []
     for lineno, ln in content:
         fields = next(csv.reader(io.StringIO(ln), delimiter=delim))
