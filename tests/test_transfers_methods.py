@@ -155,3 +155,12 @@ def test_global_lp_is_fast_on_2000_units():
     # < 1 s on an idle machine (see reports/benchmarks.md); generous bound for shared CI
     assert time.perf_counter() - t0 < 5
     assert np.abs(res.params - P).max() < 0.05
+
+
+def test_lp_handles_origin_absent_from_bootstrap_sample():
+    # origin C only present in one unit: many bootstrap samples miss it
+    X = np.array([[50, 50, 0]] * 8 + [[40, 40, 20]])
+    T = np.array([[60, 40]] * 8 + [[50, 50]])
+    res = LinearProgram(UnitTable.from_arrays(X, T), n_boot=30, progress=False).fit()
+    assert np.isfinite(res.conf_int()[["lower", "upper"]].to_numpy()).all()
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)

@@ -198,14 +198,15 @@ def _unit_tables_block(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> np.ndarra
 def _refine(
     X: np.ndarray, T: np.ndarray, P0: np.ndarray, iter_max: int, tol: float
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """nslphom iterations from the global matrix ``P0``; keep the lowest-HETe iterate."""
+    """nslphom iterations from the global matrix ``P0``; keep the lowest-HET iterate."""
     tot = X.sum(0)[:, None]
     P = P0
     seq: list[tuple[float, np.ndarray, np.ndarray]] = []
     it = 0
     for it in range(1, iter_max + 1):  # noqa: B007
         n = lp_unit_tables(X, T, P)
-        P_new = n.sum(0) / tot
+        with np.errstate(divide="ignore", invalid="ignore"):
+            P_new = np.where(tot > 0, n.sum(0) / tot, P0)  # absent origins keep P0
         P_new = P_new / P_new.sum(1, keepdims=True)
         # heterogeneity of the unit tables around the new global matrix (nslphom's HET)
         het = float(100 * 0.5 * np.abs(X[:, :, None] * P_new[None] - n).sum() / X.sum())
