@@ -139,7 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] != "estimate":
         argv = ["estimate", *argv]
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
