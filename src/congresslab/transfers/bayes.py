@@ -90,6 +90,7 @@ __all__ = ["MDFit", "fit_md", "ConvergenceWarning", "validate_counts"]
 _NU = 5.0  # degrees of freedom of the Student-t proposal for log alpha
 _PHI_MIN, _PHI_MAX = -12.0, 10.0  # box for the Newton search of the mode of log alpha
 _TINY = 1e-300
+_MAX_THIN_FACTOR = 8  # extensions stop once thin reaches 8 x the requested thin
 
 
 @dataclass(frozen=True)
@@ -751,10 +752,12 @@ def fit_md(
         exploratory runs).
     max_extensions : int
         If the diagnostics fail after ``warmup + draws * thin`` iterations, continue the
-        same chains up to this many times, each time keeping every second stored draw
-        and refilling the other half at twice the thinning (so ``agg_draws`` keeps its
-        shape, the effective sample size roughly doubles and the cost of the sampling
-        phase doubles). The result is deterministic given ``seed``. The final thinning is
+        same chains up to this many times: keep the latest of every ``f`` stored draws and
+        refill the rest at ``f`` times the thinning (``f`` in 2, 4, 8, from the measured
+        bulk ESS and R-hat), so ``agg_draws`` keeps its shape and the effective sample
+        size grows about ``f``-fold. Extensions stop when the thinning reaches 8 times
+        ``thin``, so a run costs at most about ``warmup + 8 * draws * thin`` iterations.
+        The result is deterministic given ``seed``; the final thinning is
         ``settings["thin"]``. Use 0 for a fixed-length run.
 
     Returns
@@ -850,14 +853,25 @@ def fit_md(
     thin_now = int(thin)
     rh, eb, et = _diagnose(agg, R, C, check)
     extensions = 0
-    while check and extensions < max_extensions and not _converged(rh, eb):
-        # thin-doubling extension: keep every second stored draw (the latest of each
-        # pair), then refill the second half at twice the thinning, continuing the chains
-        start = (draws - 1) % 2
-        kept = agg[:, start::2].copy()
+    max_thin = _MAX_THIN_FACTOR * int(thin)
+    while (
+        check
+        and extensions < max_extensions
+        and thin_now < max_thin
+        and draws >= 8
+        and not _converged(rh, eb)
+    ):
+        # extension: keep the latest of every ``f`` stored draws, then refill the rest at
+        # ``f`` times the thinning, continuing the same chains; ``f`` (a power of two) is
+        # what the bulk ESS and R-hat suggest, as ESS grows ~linearly with the thinning
+        need = max(1.25 * 400.0 / max(np.nanmin(eb), 1.0), (np.nanmax(rh) - 1.0) / 0.008)
+        f = int(2 ** np.clip(np.ceil(np.log2(max(need, 2.0))), 1, 3))
+        f = max(2, min(f, max_thin // thin_now))
+        start = (draws - 1) % f
+        kept = agg[:, start::f].copy()
         n_old = kept.shape[1]
         agg[:, :n_old] = kept
-        thin_now *= 2
+        thin_now *= f
         n_new = draws - n_old
         slots = qbuf.shape[1]
         keep2 = np.full(int(draws), -1, dtype=np.int64)
