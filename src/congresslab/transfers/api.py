@@ -61,10 +61,11 @@ __all__ = [
 METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 
 #: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this; beyond, the LP
-#: estimator. With the default 4 chains × 2,000 iterations the sampler took 20-45 s on the
-#: benchmark sets (up to 620 units × 5 × 4 = 12,400 cells) on a shared 2-core machine, its
-#: time growing with the number of unit cells; the cap keeps ``auto`` near a minute.
-AUTO_BAYES_MAX_CELLS: int = 20_000
+#: estimator. With its defaults the sampler took 21-31 s on the benchmark sets of up to
+#: 1,040 units × 2 × 2 and 64 units × 5 × 4, and 185 s on 620 units × 5 × 4 (12,400 cells)
+#: on a shared 2-core machine (``reports/benchmarks.md``); the cap keeps ``auto`` within a
+#: few minutes.
+AUTO_BAYES_MAX_CELLS: int = 15_000
 
 
 class ConvergenceError(RuntimeError):
