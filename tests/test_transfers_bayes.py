@@ -48,8 +48,9 @@ def make_fake(converged=True, warn=False):
         progress=True,
         lambda1=4.0,
         lambda2=2.0,
+        max_extensions=2,
     ):
-        calls.update(chains=chains, draws=draws, seed=seed)
+        calls.update(chains=chains, draws=draws, seed=seed, max_extensions=max_extensions)
         U, R = X.shape
         C = T.shape[1]
         rng = np.random.default_rng(seed)
@@ -94,8 +95,8 @@ def tab(U=10):
 
 def test_wrapper_summarises_draws(fake):
     calls = fake()
-    res = MultinomialDirichlet(tab(), chains=2, draws=50, seed=7).fit()
-    assert calls == {"chains": 2, "draws": 50, "seed": 7}
+    res = MultinomialDirichlet(tab(), chains=2, draws=50, seed=7, max_extensions=0).fit()
+    assert calls == {"chains": 2, "draws": 50, "seed": 7, "max_extensions": 0}
     assert res.method == "bayes" and res.interval_kind == "credible"
     np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
     ci = res.conf_int()

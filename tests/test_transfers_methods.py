@@ -141,19 +141,15 @@ def test_estimate_unknown_method():
         estimate(heterogeneous(1), "magic")
 
 
-def test_global_lp_is_fast_on_2000_units():
-    import time
-
+def test_global_lp_recovers_truth_on_2000_units():
+    # timings are measured by benchmarks/run_benchmarks.py, not asserted in unit tests
     rng = np.random.default_rng(0)
     U, R, C = 2000, 5, 4
     P = rng.dirichlet(np.ones(C), R)
     X = rng.integers(0, 200, size=(U, R)) + 1
     T = np.stack([sum(rng.multinomial(X[u, r], P[r]) for r in range(R)) for u in range(U)])
     tab = UnitTable.from_arrays(X, T)
-    t0 = time.perf_counter()
     res = LinearProgram(tab, unit_level=False, n_boot=0).fit()
-    # < 1 s on an idle machine (see reports/benchmarks.md); generous bound for shared CI
-    assert time.perf_counter() - t0 < 5
     assert np.abs(res.params - P).max() < 0.05
 
 

@@ -135,8 +135,9 @@ class MultinomialDirichlet:
     ----------
     table : UnitTable or DataFrame or (X, T)
         Unit table.
-    chains, draws, warmup, thin, seed, progress, lambda1, lambda2
-        Passed to ``fit_md``.
+    chains, draws, warmup, thin, seed, progress, lambda1, lambda2, max_extensions
+        Passed to ``fit_md``; ``max_extensions`` continues non-converged chains with more
+        thinning (up to that many times; 0 = fixed-length run).
     on_nonconvergence : {"warn", "raise"}
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
@@ -158,6 +159,7 @@ class MultinomialDirichlet:
         progress: bool = True,
         lambda1: float = 4.0,
         lambda2: float = 2.0,
+        max_extensions: int = 2,
         on_nonconvergence: str = "warn",
         **table_options: Any,
     ) -> None:
@@ -175,18 +177,14 @@ class MultinomialDirichlet:
             "progress": bool(progress),
             "lambda1": float(lambda1),
             "lambda2": float(lambda2),
+            "max_extensions": int(max_extensions),
         }
         self.on_nonconvergence = on_nonconvergence
 
     def fit(self, alpha: float = 0.05) -> TransferResults:
         """Run the sampler and summarise the draws."""
-        try:
-            from congresslab.transfers.bayes import fit_md
-        except ImportError as exc:  # pragma: no cover - depends on the other module
-            raise ImportError(
-                "the Bayesian sampler congresslab.transfers.bayes.fit_md is not available; "
-                "use method='lp'"
-            ) from exc
+        from congresslab.transfers.bayes import fit_md
+
         t0 = time.perf_counter()
         tab = self.table
         R, C = tab.shape
