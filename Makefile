@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
-export MPLBACKEND := Agg
+# notebooks show figures inline: a MPLBACKEND from the environment would hide them from nbval
+unexport MPLBACKEND
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
