@@ -74,9 +74,11 @@ True
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -208,11 +210,6 @@ def validate_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarra
 # ------------------------------------------------------------------ compiled kernels
 # Everything below runs inside numba; random numbers come from numba's own generator,
 # seeded once per fit from ``seed`` (so the output is a deterministic function of it).
-
-
-@njit(cache=True)
-def _seed(value):  # pragma: no cover - compiled
-    np.random.seed(value)
 
 
 @njit(cache=True)
@@ -393,7 +390,7 @@ def _logpq(lg):  # pragma: no cover - compiled
     return lg - 2.0 * math.log1p(math.exp(lg))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _run(
     n_iter,
     it0,
@@ -682,6 +679,21 @@ def _run(
 # ------------------------------------------------------------------------------ sampler
 
 
+@njit(cache=True, nogil=True)
+def _run_seeded(
+    seed_value, n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, beta, phi, mode, chol,
+    scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc,
+):  # pragma: no cover - compiled
+    """Seed this thread's generator, then run one block of one chain (see :func:`_run`).
+
+    Each block of each chain is seeded from the caller's generator, so results depend only
+    on ``seed`` and not on which thread ran which block.
+    """
+    np.random.seed(seed_value)
+    _run(n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, beta, phi, mode, chol, scale,
+         l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc)
+
+
 def _diagnose(agg, R, C, check):
     if not check or agg.shape[1] < 4:
         nan = np.full((R, C), np.nan)
@@ -815,23 +827,31 @@ def fit_md(
     mode = np.zeros((K, R, C))
     chol = np.zeros((K, R, C, C))
     scale = np.full((K, 2), 0.5)
-    _seed(int(rng.integers(0, 2**31 - 1)))
 
     total = int(warmup) + int(draws) * int(thin)
     agg = np.empty((K, int(draws), R, C))
-    unit_sum = np.zeros((U, R, C))
-    alpha_sum = np.zeros((R, C))
+    unit_sums = np.zeros((K, U, R, C))  # one accumulator per chain: chains run in threads
+    alpha_sums = np.zeros((K, R, C))
     per_chain_q = max(1, -(-int(unit_quantile_draws) // K))
     keep_idx = np.unique(np.linspace(0, draws - 1, min(draws, per_chain_q)).round().astype(int))
     keep_pos = np.full(int(draws), -1, dtype=np.int64)
     keep_pos[keep_idx] = np.arange(keep_idx.size)
     qbuf = np.empty((K, keep_idx.size, U, R, C), dtype=np.float32)
-    acc = np.zeros(3)
+    accs = np.zeros((K, 3))
 
     Xf = X.astype(float)
     Ti = np.ascontiguousarray(T, dtype=np.int64)
-    args = (Xf, x, Ti, Xrow, beta, phi, mode, chol, scale, float(lambda1), float(lambda2))
     n_stored = 0
+    pool = ThreadPoolExecutor(max_workers=max(1, min(K, os.cpu_count() or 1)))
+
+    def one_chain(k, seed_value, m, base, j0, thin_now, keep):
+        s = slice(k, k + 1)
+        _run_seeded(
+            seed_value, m, done, int(warmup), base, j0, thin_now, Xf, x, Ti, Xrow, beta[s],
+            phi[s], mode[s], chol[s], scale[s], float(lambda1), float(lambda2),
+            int(ridge_moves), int(shift_moves), agg[s], unit_sums[k], alpha_sums[k], qbuf[s],
+            keep, accs[k],
+        )  # fmt: skip
 
     def sample(n_iter, base, j0, thin_now, keep, bar):
         nonlocal done
@@ -839,10 +859,11 @@ def fit_md(
         end = done + n_iter
         while done < end:
             m = min(block, end - done)
-            _run(
-                m, done, int(warmup), base, j0, thin_now, *args, int(ridge_moves),
-                int(shift_moves), agg, unit_sum, alpha_sum, qbuf, keep, acc,
-            )  # fmt: skip
+            seeds = rng.integers(0, 2**31 - 1, size=K)
+            jobs = [pool.submit(one_chain, k, int(seeds[k]), m, base, j0, thin_now, keep)
+                    for k in range(K)]
+            for job in jobs:
+                job.result()
             done += m
             bar.update(m)
 
@@ -888,7 +909,9 @@ def fit_md(
         n_stored += n_new
         extensions += 1
         rh, eb, et = _diagnose(agg, R, C, check)
+    pool.shutdown()
     total = done
+    unit_sum, alpha_sum, acc = unit_sums.sum(0), alpha_sums.sum(0), accs.sum(0)
 
     n_kept = K * n_stored
     pooled = qbuf.reshape(-1, U, R, C)
