@@ -8,7 +8,8 @@ Model (as in eiPack ``ei.MD.bayes`` and PyEI ``multinomial-dirichlet``), for uni
     beta[i, r]   ~ Dirichlet(alpha[r])                           (simplex over columns)
     T[i]         ~ Multinomial(N_i, theta_i),  theta_ic = sum_r X_ir / N_i * beta_irc
 
-Sampler (no gradients; one numba-compiled kernel loops over chains, units and cells).
+Sampler (no gradients; a numba-compiled kernel loops over units and cells; the chains run
+in parallel threads, each block of each chain seeded from the fit's generator).
 One iteration of every chain:
 
 1. *data augmentation* -- every voter of column ``c`` in unit ``i`` is given an origin row:
@@ -735,7 +736,7 @@ def fit_md(
     T : array_like of int, shape (U, C)
         Destination (column) counts per unit; ``T[i].sum() == X[i].sum()``.
     chains : int
-        Number of chains, run together in the same vectorised arrays.
+        Number of chains, run in parallel threads (as many as there are cores).
     draws : int
         Retained draws per chain (after thinning).
     warmup : int
