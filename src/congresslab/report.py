@@ -21,23 +21,29 @@ from congresslab import __version__, paths
 __all__ = ["render_notebooks", "store_outputs", "write_index", "main"]
 
 
+def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[object, float]:
+    """Read and execute a notebook in its own folder; return the node and the seconds."""
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    nb = nbformat.read(notebook, as_version=4)
+    start = time.perf_counter()
+    ExecutePreprocessor(timeout=timeout, kernel_name="python3",
+                        record_timing=record_timing).preprocess(
+        nb, {"metadata": {"path": str(notebook.parent)}})
+    return nb, time.perf_counter() - start
+
+
 def render_notebooks(notebooks: Sequence[Path], out_dir: Path | None = None,
                      timeout: int = 600) -> list[tuple[str, float]]:
     """Execute notebooks and write their HTML; return (name, seconds) per notebook."""
-    import nbformat
     from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import ExecutePreprocessor
 
     out_dir = paths.HTML if out_dir is None else Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = []
-    for notebook in notebooks:
-        notebook = Path(notebook)
-        nb = nbformat.read(notebook, as_version=4)
-        start = time.perf_counter()
-        ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
-            nb, {"metadata": {"path": str(notebook.parent)}})
-        seconds = time.perf_counter() - start
+    for notebook in map(Path, notebooks):
+        nb, seconds = _execute(notebook, timeout)
         body, _ = HTMLExporter().from_notebook_node(nb)
         (out_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
         timings.append((notebook.stem, seconds))
@@ -53,18 +59,14 @@ def store_outputs(notebook: Path, timeout: int = 600) -> float:
     timestamps are not recorded. Returns the seconds taken.
     """
     import nbformat
-    from nbconvert.preprocessors import ExecutePreprocessor
 
     notebook = Path(notebook)
-    nb = nbformat.read(notebook, as_version=4)
-    start = time.perf_counter()
-    ExecutePreprocessor(timeout=timeout, kernel_name="python3", record_timing=False).preprocess(
-        nb, {"metadata": {"path": str(notebook.parent)}})
+    nb, seconds = _execute(notebook, timeout, record_timing=False)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata.get("language_info", {}).pop("version", None)
     nbformat.write(nb, notebook)
-    return time.perf_counter() - start
+    return seconds
 
 
 def write_index(timings: Sequence[tuple[str, float]], out_dir: Path | None = None) -> Path:
