@@ -52,9 +52,9 @@ METHODS: dict[str, tuple[Any, str]] = {
     ),
     "lp_nslphom": (
         lambda t, q: LinearProgram(
-            t, iter_max=10, n_boot=50 if q else 200, boot_unit_level=False, progress=False
+            t, iter_max=10, n_boot=50 if q else 200, progress=False
         ),
-        "LP + iterated refinement (nslphom-like, iter_max=10; bootstrap of the global LP, shifted)",
+        "LP + iterated refinement (nslphom-like, iter_max=10)",
     ),
     "bayes": (
         lambda t, q: MultinomialDirichlet(

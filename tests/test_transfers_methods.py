@@ -160,3 +160,40 @@ def test_lp_handles_origin_absent_from_bootstrap_sample():
     res = LinearProgram(UnitTable.from_arrays(X, T), n_boot=30, progress=False).fit()
     assert np.isfinite(res.conf_int()[["lower", "upper"]].to_numpy()).all()
     np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_lp_unit_tables_are_l1_optimal_and_match_margins(seed):
+    """The closed-form unit tables reach the LP optimum (checked against HiGHS)."""
+    from scipy.optimize import linprog
+
+    from congresslab.transfers.lp import lp_unit_tables
+
+    rng = np.random.default_rng(seed)
+    U, R, C = 6, 3, 4
+    cells = rng.integers(0, 60, size=(U, R, C)).astype(float)
+    cells[0, 1] = 0.0  # an empty origin row
+    X, T = cells.sum(2), cells.sum(1)
+    P = rng.dirichlet(np.ones(C), R)
+    n = lp_unit_tables(X, T, P)
+    assert n.min() >= 0
+    np.testing.assert_allclose(n.sum(2), X, atol=1e-9)
+    np.testing.assert_allclose(n.sum(1), T, atol=1e-9)
+    target = X[:, :, None] * P[None]
+    for u in range(U):
+        # min sum d+ + d-  s.t.  n - d+ + d- = target, row sums X, column sums T
+        k = R * C
+        A_rows = np.kron(np.eye(R), np.ones((1, C)))
+        A_cols = np.kron(np.ones((1, R)), np.eye(C))
+        A = np.block(
+            [
+                [A_rows, np.zeros((R, 2 * k))],
+                [A_cols, np.zeros((C, 2 * k))],
+                [np.eye(k), -np.eye(k), np.eye(k)],
+            ]
+        )
+        b = np.concatenate([X[u], T[u], target[u].ravel()])
+        sol = linprog(np.r_[np.zeros(k), np.ones(2 * k)], A_eq=A, b_eq=b, method="highs")
+        assert sol.status == 0
+        ours = np.abs(n[u] - target[u]).sum()
+        assert ours == pytest.approx(sol.fun, rel=1e-9, abs=1e-9)

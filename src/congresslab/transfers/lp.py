@@ -13,8 +13,9 @@ Unit-level refinement (``unit_level=True``, default; the tslphom / nslphom idea 
 Romero 2024)
     Given a global matrix ``P``, find for every unit the count table ``n_u`` (``R × C``,
     ``n >= 0``) that reproduces the unit's margins exactly (row sums ``X_u``, column sums
-    ``T_u``) and is closest in L1 to the homogeneous table ``X_ur P_rc``. Units are solved in
-    block-diagonal LPs of 100 units. The new global matrix is the sum of the unit tables
+    ``T_u``) and is closest in L1 to the homogeneous table ``X_ur P_rc``. That optimum is
+    not unique; :func:`lp_unit_tables` returns the proportional one in closed form (an LP
+    solver would return an arbitrary vertex). The new global matrix is the sum of the unit tables
     divided by the origin totals: it reproduces the aggregate destination totals exactly.
     Default ``iter_max=1`` (tslphom: one refinement step). With ``iter_max > 1`` (nslphom)
     the new matrix is fed back as the target and the step repeated until shares move less
@@ -25,9 +26,7 @@ Romero 2024)
     Unit tables are exposed through :attr:`TransferResults.unit_transfer`.
 
 Intervals are bootstrap percentile intervals: units are resampled with replacement
-``n_boot`` times (seeded) and the estimator refitted (for large problems with
-``unit_level``, only the global LP, its replicates shifted by the refined - global
-difference; see ``boot_unit_level``).
+``n_boot`` times (seeded) and the whole estimator (global LP and refinement) refitted.
 
 Examples
 --------
@@ -131,68 +130,46 @@ def lphom(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     return P, {"HETe": heterogeneity_index(X, T, P), "status": int(sol.status)}
 
 
-def lp_unit_tables(X: np.ndarray, T: np.ndarray, P: np.ndarray, *, chunk: int = 100) -> np.ndarray:
+def lp_unit_tables(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> np.ndarray:
     """Unit count tables closest (L1) to ``X_ur P_rc`` that match every unit's margins.
 
     Solves ``min sum |n_urc - X_ur P_rc|`` subject to ``n >= 0``, ``sum_c n_urc = X_ur`` and
-    ``sum_r n_urc = T_uc``. The problem separates by unit; units are solved in block-diagonal
-    LPs of ``chunk`` units (faster than one LP for all units or one per unit).
+    ``sum_r n_urc = T_uc`` in closed form. The homogeneous table ``M = X_u P`` already has
+    the right row sums; its column sums miss ``T_u`` by ``D_c = T_uc - sum_r M_urc``. Every
+    feasible table differs from ``M`` by at least ``sum_c |D_c|``, and any table that only
+    lowers the cells of the columns with ``D_c < 0`` and only raises those with ``D_c > 0``
+    reaches that bound, so the optimum is not unique (an LP solver returns an arbitrary
+    vertex, which changes with the solver and its version). This function returns the
+    proportional optimum: each surplus column gives up the same fraction of every cell,
+    and each row re-spreads what it gave up over the deficit columns in proportion to
+    their deficits. It is unique, solver-independent and vectorised.
 
     Returns
     -------
     numpy.ndarray
         Counts ``(U, R, C)``.
+
+    Examples
+    --------
+    >>> X = np.array([[60.0, 40.0]])
+    >>> T = np.array([[50.0, 50.0]])
+    >>> lp_unit_tables(X, T, np.array([[1.0, 0.0], [0.0, 1.0]]))[0].tolist()
+    [[50.0, 10.0], [0.0, 40.0]]
     """
     X = np.asarray(X, float)
     T = np.asarray(T, float)
-    if len(X) > chunk:
-        return np.concatenate(
-            [
-                _unit_tables_block(X[i : i + chunk], T[i : i + chunk], P)
-                for i in range(0, len(X), chunk)
-            ]
-        )
-    return _unit_tables_block(X, T, P)
-
-
-def _unit_tables_block(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> np.ndarray:
-    X = np.asarray(X, float)
-    T = np.asarray(T, float)
-    U, R = X.shape
-    C = T.shape[1]
-    scale = X.sum() / U
-    Xs, Ts = X / scale, T / scale
-    RC = R * C
-    n = U * RC
-    # variable index of n_urc
-    idx = np.arange(n).reshape(U, R, C)
-    # row-sum constraints (u, r)
-    r_rows = np.broadcast_to(np.arange(U * R).reshape(U, R, 1), (U, R, C)).ravel()
-    # column-sum constraints (u, c), placed after the U*R row constraints
-    c_rows = (
-        U * R
-        + np.broadcast_to(
-            (np.arange(U)[:, None] * C + np.arange(C)[None, :])[:, None, :], (U, R, C)
-        ).ravel()
-    )
-    m_margin = U * R + U * C
-    A_n = sp.csr_array(
-        (np.ones(2 * n), (np.concatenate([r_rows, c_rows]), np.tile(idx.ravel(), 2))),
-        shape=(m_margin, n),
-    )
-    A_margin = sp.hstack([A_n, sp.csr_array((m_margin, 2 * n))], format="csr")
-    eye = sp.eye_array(n, format="csr")
-    A_dev = sp.hstack([eye, -eye, eye], format="csr")  # n - d+ + d- = target
-    A_eq = sp.vstack([A_margin, A_dev], format="csr")
-    target = (Xs[:, :, None] * P[None, :, :]).ravel()
-    b_eq = np.concatenate([Xs.ravel(), Ts.ravel(), target])
-    cost = np.concatenate([np.zeros(n), np.ones(2 * n)])
-    sol = linprog(cost, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    if sol.status != 0:
-        raise RuntimeError(
-            f"unit-level linear program failed ({sol.message}); are the unit margins consistent?"
-        )
-    return np.clip(sol.x[:n].reshape(U, R, C), 0, None) * scale
+    M = X[:, :, None] * np.asarray(P, float)[None]  # (U, R, C), rows sum to X
+    col = M.sum(1)
+    D = T - col
+    surplus = np.clip(-D, 0.0, None)
+    deficit = np.clip(D, 0.0, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(col > 0, surplus / col, 0.0)  # share each surplus column gives up
+        total = deficit.sum(1, keepdims=True)
+        spread = np.where(total > 0, deficit / total, 0.0)
+    dec = M * frac[:, None, :]
+    inc = dec.sum(2)[:, :, None] * spread[:, None, :]
+    return np.clip(M - dec + inc, 0.0, None)
 
 
 def _refine(
@@ -244,10 +221,6 @@ class LinearProgram:
         Stop refining when no share moves more than ``tol``.
     n_boot : int
         Bootstrap replicates for the intervals (0: no intervals).
-    boot_unit_level : bool or None
-        Refit the unit-level refinement in every replicate (exact, slower) or refit only the
-        global LP and shift the replicates by (refined - global) estimate, clipped to
-        [0, 1]. ``None`` (default): exact when ``n_units * R * C <= 10_000``.
     seed : int or None
         Bootstrap seed; the same seed gives the same numbers.
     progress : bool
@@ -266,7 +239,6 @@ class LinearProgram:
         iter_max: int = 1,
         tol: float = 1e-5,
         n_boot: int = 100,
-        boot_unit_level: bool | None = None,
         seed: int | None = 0,
         progress: bool = True,
         **table_options: Any,
@@ -276,7 +248,6 @@ class LinearProgram:
         self.iter_max = int(iter_max)
         self.tol = float(tol)
         self.n_boot = int(n_boot)
-        self.boot_unit_level = boot_unit_level
         self.seed = seed
         self.progress = progress
 
@@ -296,7 +267,7 @@ class LinearProgram:
         tab = self.table
         X, T = tab.X, tab.T
         U, (R, C) = tab.n_units, tab.shape
-        P, n, info, P0 = self._estimate(X, T, self.unit_level)
+        P, n, info, _ = self._estimate(X, T, self.unit_level)
         diag: dict[str, Any] = {"unit_level": self.unit_level, **info}
         unit_params = None
         if n is not None:
@@ -304,22 +275,15 @@ class LinearProgram:
                 unit_params = np.where(X[:, :, None] > 0, n / X[:, :, None], P[None])
         draws = lo = hi = None
         if self.n_boot > 1:
-            boot_ul = self.unit_level and (
-                U * R * C <= 10_000 if self.boot_unit_level is None else self.boot_unit_level
-            )
             rng = np.random.default_rng(self.seed)
             draws = np.empty((self.n_boot, R, C))
             for b in _progress(range(self.n_boot), self.progress, "lp bootstrap"):
                 idx = rng.integers(0, U, U)
-                draws[b] = self._estimate(X[idx], T[idx], boot_ul)[0]
-            if self.unit_level and not boot_ul:
-                draws = np.clip(draws + (P - P0)[None], 0, 1)
+                draws[b] = self._estimate(X[idx], T[idx], self.unit_level)[0]
             diag["bootstrap"] = {
                 "n_boot": self.n_boot,
                 "seed": self.seed,
-                "refit": "unit_level"
-                if boot_ul
-                else ("global, recentred" if self.unit_level else "global"),
+                "refit": "unit_level" if self.unit_level else "global",
             }
             lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
         return TransferResults(
