@@ -30,7 +30,6 @@ from congresslab.transfers import (
     LinearProgram,
     MultinomialDirichlet,
     UnitTable,
-    bayes_available,
 )
 
 #: label -> (factory(table, quick), description)
@@ -226,10 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-timing", action="store_true")
     ap.add_argument("--no-simulated", action="store_true")
     args = ap.parse_args(argv)
-    methods = args.methods or [m for m in METHODS if m != "bayes" or bayes_available()]
-    if "bayes" in methods and not bayes_available():
-        print("bayes sampler not available: skipped", file=sys.stderr)
-        methods.remove("bayes")
+    methods = args.methods or list(METHODS)
     sets = args.sets or list_benchmarks()
     unknown = set(sets) - set(list_benchmarks())
     if unknown:

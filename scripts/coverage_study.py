@@ -40,7 +40,7 @@ from congresslab.simulate import (  # noqa: E402
     realism_over_seeds,
     simulate_congress,
 )
-from congresslab.transfers import bayes_available, estimate  # noqa: E402
+from congresslab.transfers import estimate  # noqa: E402
 
 SCENARIOS = [(2025, 0.3), (2025, 1.0), (2023, 0.3), (2023, 1.0)]
 HETEROGENEITY = {0.3: "low", 1.0: "high"}
@@ -239,9 +239,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     methods = [m for m in args.methods.split(",") if m]
     notes = []
-    if "bayes" in methods and not bayes_available():
-        methods.remove("bayes")
-        notes.append("bayes: not run, `congresslab.transfers.bayes_available()` is False.")
     n_fast, n_slow, scen = args.n_sims, args.n_sims_slow, SCENARIOS
     if args.quick:
         n_fast, n_slow, scen = 3, 2, SCENARIOS[:2]

@@ -197,3 +197,18 @@ def test_lp_unit_tables_are_l1_optimal_and_match_margins(seed):
         assert sol.status == 0
         ours = np.abs(n[u] - target[u]).sum()
         assert ours == pytest.approx(sol.fun, rel=1e-9, abs=1e-9)
+
+
+def test_lp_entry_exit_structural_zero():
+    """With entry/exit options no unit has both, so the refined LP puts nothing in entry→exit."""
+    rng = np.random.default_rng(5)
+    X = rng.integers(50, 300, size=(30, 3)).astype(float)
+    P = np.array([[0.7, 0.2, 0.1], [0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
+    T = X @ P
+    T[::2, 0] += 25  # newcomers in even units
+    T[1::2, 1] -= 20  # leavers in odd units
+    tab = UnitTable.from_arrays(X, T, margins="entry_exit")
+    res = LinearProgram(tab, n_boot=0).fit()
+    assert "_entry" in res.transfer.index and "_exit" in res.transfer.columns
+    assert res.transfer.loc["_entry", "_exit"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)

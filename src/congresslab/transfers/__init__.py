@@ -24,7 +24,6 @@ from congresslab.transfers.api import (
     ConvergenceError,
     ConvergenceWarning,
     MultinomialDirichlet,
-    bayes_available,
     choose_method,
     estimate,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "UnitTable",
     "UnitTableError",
     "aggregate_bounds",
-    "bayes_available",
     "choose_method",
     "estimate",
     "unit_bounds",

@@ -52,7 +52,6 @@ __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "MultinomialDirichlet",
-    "bayes_available",
     "choose_method",
     "estimate",
     "integer_counts",
@@ -70,15 +69,6 @@ AUTO_BAYES_MAX_CELLS: int = 15_000
 
 class ConvergenceError(RuntimeError):
     """Raised by the Bayesian model when ``on_nonconvergence="raise"`` and it did not converge."""
-
-
-def bayes_available() -> bool:
-    """Whether the Bayesian sampler :func:`congresslab.transfers.bayes.fit_md` is importable."""
-    try:
-        from congresslab.transfers.bayes import fit_md  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _round_preserving(a: np.ndarray, totals: np.ndarray) -> np.ndarray:
@@ -159,7 +149,7 @@ class MultinomialDirichlet:
         progress: bool = True,
         lambda1: float = 4.0,
         lambda2: float = 2.0,
-        max_extensions: int = 2,
+        max_extensions: int = 3,
         on_nonconvergence: str = "warn",
         **table_options: Any,
     ) -> None:
@@ -246,15 +236,14 @@ class MultinomialDirichlet:
 def choose_method(table: UnitTable) -> str:
     """The method ``"auto"`` uses for ``table`` (never looks at any truth).
 
-    Rule: the Bayesian multinomial–Dirichlet model when its sampler is installed and the
-    problem is small enough to sample in minutes (``n_units * R * C <=``
-    :data:`AUTO_BAYES_MAX_CELLS`); otherwise the LP estimator with one unit-level refinement
-    step (tslphom-like), which is fast at any size. Evidence (``reports/benchmarks.md``):
-    on the four New Zealand 5 × 4 sets and on senc the multinomial–Dirichlet model has the
-    lowest errors (as in the published comparisons of Pavía 2022, where eiPack/PyEI MD beat
-    lphom and Goodman on these sets); among the fast methods the refined LP has the lowest
-    mean EI on the New Zealand sets and always-valid output (shares
-    in [0, 1], aggregate destination totals reproduced).
+    Rule: the Bayesian multinomial–Dirichlet model when the problem is small enough to sample in
+    minutes (``n_units * R * C <=`` :data:`AUTO_BAYES_MAX_CELLS`); otherwise the LP estimator
+    with one unit-level refinement step (tslphom-like), fast at any size. Evidence
+    (``reports/benchmarks.md``): on the four New Zealand 5 × 4 sets and on senc the
+    multinomial–Dirichlet model has the lowest errors (as in the published comparisons of Pavía
+    2022, where eiPack/PyEI MD beat lphom and Goodman on these sets); among the fast methods the
+    refined LP has the lowest mean EI on the New Zealand sets and always-valid output (shares in
+    [0, 1], aggregate destination totals reproduced).
 
     Examples
     --------
@@ -264,7 +253,7 @@ def choose_method(table: UnitTable) -> str:
     True
     """
     R, C = table.shape
-    if bayes_available() and table.n_units * R * C <= AUTO_BAYES_MAX_CELLS:
+    if table.n_units * R * C <= AUTO_BAYES_MAX_CELLS:
         return "bayes"
     return "lp"
 
