@@ -112,7 +112,7 @@ def test_extensions_double_thinning_and_can_be_disabled():
         ext = fit_md(X, T, max_extensions=2, **kw)
     assert ext.agg_draws.shape == (2, 10, 2, 3)
     thin = ext.settings["thin"]
-    assert ext.settings["extensions"] >= 1 and thin in (2, 4, 8, 16)
+    assert ext.settings["extensions"] >= 1 and 2 <= thin <= 16
     n_old = len(range(9 % thin, 10, thin))  # with one extension straight to ``thin``
     if ext.settings["extensions"] == 1:
         assert ext.settings["iterations"] == 5 + 10 + (10 - n_old) * thin

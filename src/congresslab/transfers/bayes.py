@@ -766,7 +766,7 @@ def fit_md(
     max_extensions : int
         If the diagnostics fail after ``warmup + draws * thin`` iterations, continue the
         same chains up to this many times: keep the latest of every ``f`` stored draws and
-        refill the rest at ``f`` times the thinning (``f`` in 2, 4, 8, from the measured
+        refill the rest at ``f`` times the thinning (``f`` from 2 to 8, from the measured
         bulk ESS and R-hat), so ``agg_draws`` keeps its shape and the effective sample
         size grows about ``f``-fold. Extensions stop when the thinning reaches 16 times
         ``thin``, so a run costs at most about ``warmup + 16 * draws * thin`` iterations
@@ -886,11 +886,14 @@ def fit_md(
         and not _converged(rh, eb)
     ):
         # extension: keep the latest of every ``f`` stored draws, then refill the rest at
-        # ``f`` times the thinning, continuing the same chains; ``f`` (a power of two) is
-        # what the bulk ESS and R-hat suggest, as ESS grows ~linearly with the thinning
+        # ``f`` times the thinning, continuing the same chains. ESS grows about linearly
+        # with the thinning, so the bulk ESS becomes about ``f - 1 + 1/f`` times the
+        # current one; ``f`` is the smallest integer reaching what the bulk ESS and R-hat
+        # ask for (25 % margin), at most 8 and within the thinning cap
         need = max(1.25 * 400.0 / max(np.nanmin(eb), 1.0), (np.nanmax(rh) - 1.0) / 0.008)
-        f = int(2 ** np.clip(np.ceil(np.log2(max(need, 2.0))), 1, 3))
-        f = max(2, min(f, max_thin // thin_now))
+        need = max(need, 1.5)
+        f = int(np.ceil((need + 1.0 + np.sqrt((need + 1.0) ** 2 - 4.0)) / 2.0 - 1e-9))
+        f = max(2, min(f, 8, max_thin // thin_now))
         start = (draws - 1) % f
         kept = agg[:, start::f].copy()
         n_old = kept.shape[1]
