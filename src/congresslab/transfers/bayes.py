@@ -384,11 +384,39 @@ def _t_draw(mode, L, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _logpq(lg):  # pragma: no cover - compiled
-    """log(p (1 - p)) for p = logistic(lg)."""
-    if lg > 0:
-        return -lg - 2.0 * math.log1p(math.exp(-lg))
-    return lg - 2.0 * math.log1p(math.exp(lg))
+def _segment_move(b, i, r, s, c, d, xr, xs, lg1):  # pragma: no cover - compiled
+    """Move unit ``i`` along the 2 x 2 line (rows r, s; columns c, d) to logit position lg1.
+
+    On this line ``x_r beta_rc + x_s beta_sc`` and ``x_r beta_rd + x_s beta_sd`` (hence
+    ``theta_i``) are constant. Returns the new ``beta_rc, beta_rd, beta_sc, beta_sd`` and
+    the log Jacobian ``log(p1 q1) - log(p0 q0)`` of the logit-position map (p = position
+    on the segment, q = 1 - p; 0 -> 1 is the move). Used by the within-unit ridge moves
+    and the global shift moves.
+    """
+    z0 = b[i, r, c] * xr
+    z1 = b[i, r, d] * xr
+    z2 = b[i, s, c] * xs
+    z3 = b[i, s, d] * xs
+    lo = -min(z0, z3)
+    hi = min(z1, z2)
+    length = hi - lo
+    e = math.exp(-abs(lg1))
+    if lg1 > 0:
+        up = length / (1.0 + e)
+        dn = length * e / (1.0 + e)
+    else:
+        up = length * e / (1.0 + e)
+        dn = length / (1.0 + e)
+    lj = math.log(up / -lo) + math.log(dn / hi)
+    return (z0 + lo + up) / xr, (z1 - hi + dn) / xr, (z2 - hi + dn) / xs, (z3 + lo + up) / xs, lj
+
+
+@njit(cache=True)
+def _segment_position(b, i, r, s, c, d, xr, xs):  # pragma: no cover - compiled
+    """Current logit position of unit ``i`` on the 2 x 2 line (see :func:`_segment_move`)."""
+    lo = -min(b[i, r, c] * xr, b[i, s, d] * xs)
+    hi = min(b[i, r, d] * xr, b[i, s, c] * xs)
+    return math.log(-lo / hi)
 
 
 @njit(cache=True, nogil=True)
@@ -492,14 +520,7 @@ def _run(
                         xs = x[i, s]
                         if xr <= 0.0 or xs <= 0.0:
                             continue
-                        z0 = b[i, r, c] * xr
-                        z1 = b[i, r, d] * xr
-                        z2 = b[i, s, c] * xs
-                        z3 = b[i, s, d] * xs
-                        lo = -min(z0, z3)
-                        hi = min(z1, z2)
-                        length = hi - lo
-                        lg0 = math.log(-lo / hi)
+                        lg0 = _segment_position(b, i, r, s, c, d, xr, xs)
                         uniform = np.random.random() < 0.5
                         if uniform:
                             u = np.random.random()
@@ -508,22 +529,12 @@ def _run(
                             lg1 = math.log(u / (1.0 - u))
                         else:
                             lg1 = lg0 + np.random.standard_normal()
-                        e = math.exp(-abs(lg1))
-                        if lg1 > 0:
-                            up = length / (1.0 + e)
-                            dn = length * e / (1.0 + e)
-                        else:
-                            up = length * e / (1.0 + e)
-                            dn = length / (1.0 + e)
-                        n0 = (z0 + lo + up) / xr
-                        n1 = (z1 - hi + dn) / xr
-                        n2 = (z2 - hi + dn) / xs
-                        n3 = (z3 + lo + up) / xs
+                        n0, n1, n2, n3, lj = _segment_move(b, i, r, s, c, d, xr, xs, lg1)
                         if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                             continue
                         # uniform proposals are symmetric in the position; logit random
                         # walk proposals need the Jacobian log(p1 q1) - log(p0 q0)
-                        lr = 0.0 if uniform else math.log(up / -lo) + math.log(dn / hi)
+                        lr = 0.0 if uniform else lj
                         lr += (alpha[r, c] - 1.0) * math.log(n0 / b[i, r, c])
                         lr += (alpha[r, d] - 1.0) * math.log(n1 / b[i, r, d])
                         lr += (alpha[s, c] - 1.0) * math.log(n2 / b[i, s, c])
@@ -576,32 +587,15 @@ def _run(
                     if xr <= 0.0 or xs <= 0.0:
                         new4[i, 0] = -1.0
                         continue
-                    z0 = b[i, r, c] * xr
-                    z1 = b[i, r, d] * xr
-                    z2 = b[i, s, c] * xs
-                    z3 = b[i, s, d] * xs
-                    lo = -min(z0, z3)
-                    hi = min(z1, z2)
-                    length = hi - lo
-                    lg0 = math.log(-lo / hi)
+                    lg0 = _segment_position(b, i, r, s, c, d, xr, xs)
                     if kind == 0:
                         lg1 = lg0 + eps
                     else:
                         lg1 = lg0 * expeps
                         lj += eps
-                    e = math.exp(-abs(lg1))
-                    if lg1 > 0:
-                        up = length / (1.0 + e)
-                        dn = length * e / (1.0 + e)
-                    else:
-                        up = length * e / (1.0 + e)
-                        dn = length / (1.0 + e)
                     # log Jacobian of the logit map: log(p1 q1) - log(p0 q0)
-                    lj += math.log(up / -lo) + math.log(dn / hi)
-                    n0 = (z0 + lo + up) / xr
-                    n1 = (z1 - hi + dn) / xr
-                    n2 = (z2 - hi + dn) / xs
-                    n3 = (z3 + lo + up) / xs
+                    n0, n1, n2, n3, lj1 = _segment_move(b, i, r, s, c, d, xr, xs, lg1)
+                    lj += lj1
                     if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                         ok = False
                         break
