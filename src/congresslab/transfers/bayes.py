@@ -24,7 +24,11 @@ One iteration of every chain:
    crosses in O(1/sqrt(N_i)) steps;
 4. ``alpha | beta`` -- independence Metropolis from a multivariate Student-t (5 d.o.f.)
    centred on the Newton mode of ``log p(log alpha | beta)`` with its Laplace curvature
-   (sufficient statistics ``sum_i log beta_irc``; acceptance about 0.8);
+   (sufficient statistics ``sum_i log beta_irc``; acceptance about 0.8). Units with no
+   voters in row ``r`` are left out of ``alpha_r``'s update: their ``beta[i, r]`` is not in
+   the likelihood, so integrating it out is exact, and keeping it would only tie
+   ``alpha_r`` to its own prior draws (measured on a SIMULATED 2025-like congress where
+   57 of 102 federations have no newcomers: bulk ESS 15 -> 25 at fixed length);
 5. *global moves* (``shift_moves``) -- all units move together along the same 2 x 2 line,
    by a common shift (or scaling) of the logit of their position on their segment, which
    keeps every ``theta_i`` fixed; ``alpha`` of the two rows is redrawn jointly from the
@@ -453,6 +457,13 @@ def _run(
     positions ``j0, j0 + 1, ...`` of ``agg``; scales adapt while ``it < warmup``.
     """
     K, U, R, C = beta.shape
+    # units with no voters in row r leave beta[i, r] out of the likelihood: integrating it out
+    # (exactly) removes it from alpha's conditional, so alpha_r only sees units with x_ir > 0
+    Ur = np.zeros(R)
+    for r in range(R):
+        for i in range(U):
+            if x[i, r] > 0.0:
+                Ur[r] += 1.0
     n = np.zeros((U, R, C))
     p = np.empty(R)
     g = np.empty(C)
@@ -550,15 +561,16 @@ def _run(
                 for c in range(C):
                     v = 0.0
                     for i in range(U):
-                        v += math.log(b[i, r, c])
+                        if x[i, r] > 0.0:
+                            v += math.log(b[i, r, c])
                     S[r, c] = v
             for r in range(R):
-                _laplace_row(S[r], U, l1, l2, mode[k, r], mode[k, r], chol[k, r])
-                cur = _lcp(phi[k, r], S[r], U, l1, l2)
+                _laplace_row(S[r], Ur[r], l1, l2, mode[k, r], mode[k, r], chol[k, r])
+                cur = _lcp(phi[k, r], S[r], Ur[r], l1, l2)
                 qcur = _t_logpdf(phi[k, r], mode[k, r], chol[k, r])
                 for _m in range(2):
                     _t_draw(mode[k, r], chol[k, r], prop)
-                    new = _lcp(prop, S[r], U, l1, l2)
+                    new = _lcp(prop, S[r], Ur[r], l1, l2)
                     qnew = _t_logpdf(prop, mode[k, r], chol[k, r])
                     if math.log(np.random.random() + 1e-300) < new - cur + qcur - qnew:
                         for c in range(C):
@@ -619,14 +631,15 @@ def _run(
                     lr = lj
                     for j in range(2):
                         row = r if j == 0 else s
-                        _laplace_row(S2[row], U, l1, l2, mode[k, row], mode2[j], chol2[j])
+                        _laplace_row(S2[row], Ur[row], l1, l2, mode[k, row], mode2[j], chol2[j])
                     props = np.empty((2, C))
                     for j in range(2):
                         row = r if j == 0 else s
                         _t_draw(mode2[j], chol2[j], prop)
                         for cc in range(C):
                             props[j, cc] = prop[cc]
-                        lr += _lcp(prop, S2[row], U, l1, l2) - _lcp(phi[k, row], S[row], U, l1, l2)
+                        lr += _lcp(prop, S2[row], Ur[row], l1, l2)
+                        lr -= _lcp(phi[k, row], S[row], Ur[row], l1, l2)
                         lr += _t_logpdf(phi[k, row], mode[k, row], chol[k, row])
                         lr -= _t_logpdf(prop, mode2[j], chol2[j])
                     if math.isfinite(lr) and math.log(np.random.random() + 1e-300) < lr:
