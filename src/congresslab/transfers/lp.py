@@ -253,13 +253,13 @@ class LinearProgram:
 
     def _estimate(
         self, X: np.ndarray, T: np.ndarray, unit_level: bool
-    ) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any], np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
         P0, info = lphom(X, T)
         if not unit_level:
-            return P0, None, info, P0
+            return P0, None, info
         P, n, info2 = _refine(X, T, P0, self.iter_max, self.tol)
         info = {"HETe_global": info["HETe"], "HETe": heterogeneity_index(X, T, P), **info2}
-        return P, n, info, P0
+        return P, n, info
 
     def fit(self, alpha: float = 0.05) -> TransferResults:
         """Solve the LP(s) and bootstrap; see the class documentation."""
@@ -267,7 +267,7 @@ class LinearProgram:
         tab = self.table
         X, T = tab.X, tab.T
         U, (R, C) = tab.n_units, tab.shape
-        P, n, info, _ = self._estimate(X, T, self.unit_level)
+        P, n, info = self._estimate(X, T, self.unit_level)
         diag: dict[str, Any] = {"unit_level": self.unit_level, **info}
         unit_params = None
         if n is not None:
