@@ -388,21 +388,30 @@ def _t_draw(mode, L, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _segment_move(b, i, r, s, c, d, xr, xs, lg1):  # pragma: no cover - compiled
-    """Move unit ``i`` along the 2 x 2 line (rows r, s; columns c, d) to logit position lg1.
+def _segment(b, i, r, s, c, d, xr, xs):  # pragma: no cover - compiled
+    """Unit ``i``'s segment on the 2 x 2 line (rows r, s; columns c, d).
 
     On this line ``x_r beta_rc + x_s beta_sc`` and ``x_r beta_rd + x_s beta_sd`` (hence
-    ``theta_i``) are constant. Returns the new ``beta_rc, beta_rd, beta_sc, beta_sd`` and
-    the log Jacobian ``log(p1 q1) - log(p0 q0)`` of the logit-position map (p = position
-    on the segment, q = 1 - p; 0 -> 1 is the move). Used by the within-unit ridge moves
-    and the global shift moves.
+    ``theta_i``) are constant. Returns the cells ``z = x * beta`` of the four corners and
+    the signed distances ``lo < 0 < hi`` from the current point to the segment's ends; the
+    current logit position on the segment is ``log(-lo / hi)``.
     """
     z0 = b[i, r, c] * xr
     z1 = b[i, r, d] * xr
     z2 = b[i, s, c] * xs
     z3 = b[i, s, d] * xs
-    lo = -min(z0, z3)
-    hi = min(z1, z2)
+    return z0, z1, z2, z3, -min(z0, z3), min(z1, z2)
+
+
+@njit(cache=True)
+def _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, lg1):  # pragma: no cover - compiled
+    """Move to logit position ``lg1`` on the segment given by :func:`_segment`.
+
+    Returns the new ``beta_rc, beta_rd, beta_sc, beta_sd`` and the log Jacobian
+    ``log(p1 q1) - log(p0 q0)`` of the logit-position map (p = position on the segment,
+    q = 1 - p; 0 -> 1 is the move). Used by the within-unit ridge moves and the global
+    shift moves.
+    """
     length = hi - lo
     e = math.exp(-abs(lg1))
     if lg1 > 0:
@@ -413,14 +422,6 @@ def _segment_move(b, i, r, s, c, d, xr, xs, lg1):  # pragma: no cover - compiled
         dn = length / (1.0 + e)
     lj = math.log(up / -lo) + math.log(dn / hi)
     return (z0 + lo + up) / xr, (z1 - hi + dn) / xr, (z2 - hi + dn) / xs, (z3 + lo + up) / xs, lj
-
-
-@njit(cache=True)
-def _segment_position(b, i, r, s, c, d, xr, xs):  # pragma: no cover - compiled
-    """Current logit position of unit ``i`` on the 2 x 2 line (see :func:`_segment_move`)."""
-    lo = -min(b[i, r, c] * xr, b[i, s, d] * xs)
-    hi = min(b[i, r, d] * xr, b[i, s, c] * xs)
-    return math.log(-lo / hi)
 
 
 @njit(cache=True, nogil=True)
@@ -531,7 +532,8 @@ def _run(
                         xs = x[i, s]
                         if xr <= 0.0 or xs <= 0.0:
                             continue
-                        lg0 = _segment_position(b, i, r, s, c, d, xr, xs)
+                        z0, z1, z2, z3, lo, hi = _segment(b, i, r, s, c, d, xr, xs)
+                        lg0 = math.log(-lo / hi)
                         uniform = np.random.random() < 0.5
                         if uniform:
                             u = np.random.random()
@@ -540,7 +542,7 @@ def _run(
                             lg1 = math.log(u / (1.0 - u))
                         else:
                             lg1 = lg0 + np.random.standard_normal()
-                        n0, n1, n2, n3, lj = _segment_move(b, i, r, s, c, d, xr, xs, lg1)
+                        n0, n1, n2, n3, lj = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, lg1)
                         if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                             continue
                         # uniform proposals are symmetric in the position; logit random
@@ -599,14 +601,15 @@ def _run(
                     if xr <= 0.0 or xs <= 0.0:
                         new4[i, 0] = -1.0
                         continue
-                    lg0 = _segment_position(b, i, r, s, c, d, xr, xs)
+                    z0, z1, z2, z3, lo, hi = _segment(b, i, r, s, c, d, xr, xs)
+                    lg0 = math.log(-lo / hi)
                     if kind == 0:
                         lg1 = lg0 + eps
                     else:
                         lg1 = lg0 * expeps
                         lj += eps
                     # log Jacobian of the logit map: log(p1 q1) - log(p0 q0)
-                    n0, n1, n2, n3, lj1 = _segment_move(b, i, r, s, c, d, xr, xs, lg1)
+                    n0, n1, n2, n3, lj1 = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, lg1)
                     lj += lj1
                     if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                         ok = False
