@@ -105,21 +105,36 @@ def test_bad_settings():
         fit_md(X, T, lambda1=-1, progress=False)
 
 
-def test_extensions_double_thinning_and_can_be_disabled():
+def test_extensions_append_draws_and_can_be_disabled():
     X, T, _ = _simulate(U=10, seed=7)
     kw = dict(chains=2, draws=10, warmup=5, seed=2, progress=False)
     with pytest.warns(ConvergenceWarning):
         ext = fit_md(X, T, max_extensions=2, **kw)
-    assert ext.agg_draws.shape == (2, 10, 2, 3)
-    thin = ext.settings["thin"]
-    assert ext.settings["extensions"] >= 1 and 2 <= thin <= 16
-    n_old = len(range(9 % thin, 10, thin))  # with one extension straight to ``thin``
-    if ext.settings["extensions"] == 1:
-        assert ext.settings["iterations"] == 5 + 10 + (10 - n_old) * thin
+    n = ext.settings["draws"]
+    assert ext.settings["extensions"] == 2 and ext.settings["draws_requested"] == 10
+    # each extension adds a quarter to all of the stored draws: 10 -> 13..20 -> 17..40
+    assert 17 <= n <= 40
+    assert ext.agg_draws.shape == (2, n, 2, 3)
+    assert ext.settings["iterations"] == 5 + n and ext.settings["thin"] == 1
+    assert np.isfinite(ext.agg_draws).all()
+    assert np.allclose(ext.agg_draws.sum(-1), 1.0)
+    # the unit quantiles come from a sample of the draws of the whole run
+    assert (ext.unit_lo <= ext.unit_mean + 1e-6).all()
+    assert (ext.unit_mean <= ext.unit_hi + 1e-6).all()
     with pytest.warns(ConvergenceWarning):
         fixed = fit_md(X, T, max_extensions=0, **kw)
-    assert fixed.settings["extensions"] == 0 and fixed.settings["thin"] == 1
+    assert fixed.settings["extensions"] == 0 and fixed.settings["draws"] == 10
     assert fixed.settings["iterations"] == 15
+    # the first 10 draws are the fixed-length run's: extensions continue the same chains
+    assert np.array_equal(ext.agg_draws[:, :10], fixed.agg_draws)
+
+
+def test_extensions_stop_at_the_length_cap():
+    X, T, _ = _simulate(U=10, seed=7)
+    with pytest.warns(ConvergenceWarning, match="draws per chain after"):
+        fit = fit_md(X, T, chains=2, draws=8, warmup=5, seed=2, progress=False,
+                     max_extensions=50)
+    assert fit.settings["draws"] <= 16 * 8 and fit.settings["extensions"] < 50
 
 
 def test_extra_moves_leave_the_posterior_unchanged():

@@ -47,7 +47,7 @@ def make_fake(converged=True, warn=False):
         progress=True,
         lambda1=4.0,
         lambda2=2.0,
-        max_extensions=3,
+        max_extensions=5,
     ):
         calls.update(chains=chains, draws=draws, seed=seed, max_extensions=max_extensions)
         U, R = X.shape

@@ -127,7 +127,7 @@ class MultinomialDirichlet:
         Unit table.
     chains, draws, warmup, thin, seed, progress, lambda1, lambda2, max_extensions
         Passed to ``fit_md``; ``max_extensions`` continues non-converged chains with more
-        thinning (up to that many times; 0 = fixed-length run).
+        draws (up to that many times; 0 = fixed-length run).
     on_nonconvergence : {"warn", "raise"}
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
@@ -149,7 +149,7 @@ class MultinomialDirichlet:
         progress: bool = True,
         lambda1: float = 4.0,
         lambda2: float = 2.0,
-        max_extensions: int = 3,
+        max_extensions: int = 5,
         on_nonconvergence: str = "warn",
         **table_options: Any,
     ) -> None:
@@ -208,8 +208,8 @@ class MultinomialDirichlet:
             msg = (
                 f"the multinomial-Dirichlet sampler did not converge (max R-hat "
                 f"{diag['rhat_max']:.3f}, min bulk ESS {diag['ess_bulk_min']:.0f}); increase "
-                f"draws/warmup (now {self.settings['draws']}/{self.settings['warmup']}) or "
-                "thinning, or check the diagnostics"
+                f"draws/warmup (now {self.settings['draws']}/{self.settings['warmup']}), "
+                "thinning or max_extensions, or check the diagnostics"
             )
             if self.on_nonconvergence == "raise":
                 raise ConvergenceError(msg)

@@ -97,7 +97,7 @@ __all__ = ["MDFit", "fit_md", "ConvergenceWarning", "validate_counts"]
 _NU = 5.0  # degrees of freedom of the Student-t proposal for log alpha
 _PHI_MIN, _PHI_MAX = -12.0, 10.0  # box for the Newton search of the mode of log alpha
 _TINY = 1e-300
-_MAX_THIN_FACTOR = 16  # extensions stop once thin reaches 16 x the requested thin
+_MAX_LENGTH_FACTOR = 16  # extensions stop at 16 x the requested number of draws
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,14 @@ class MDFit:
 
     Attributes
     ----------
-    agg_draws : ndarray, shape (chains, draws, R, C)
+    agg_draws : ndarray, shape (chains, settings["draws"], R, C)
         Posterior draws of the aggregate transfer shares
         ``sum_i X_ir beta_irc / sum_i X_ir`` (each row sums to 1).
     unit_mean, unit_lo, unit_hi : ndarray, shape (U, R, C)
         Posterior mean and 2.5 % / 97.5 % quantiles of the unit-level shares ``beta_irc``.
         The quantiles are computed from at most ``settings["unit_quantile_draws"]`` draws
-        evenly spread over the retained ones (memory bound); the mean uses all of them.
+        (evenly spread, or after extensions a uniform random sample of the retained ones;
+        memory bound); the mean uses all of them.
     rhat, ess_bulk, ess_tail : ndarray, shape (R, C)
         Rank-normalised split R-hat, bulk ESS and tail ESS of ``agg_draws``.
     converged : bool
@@ -404,24 +405,39 @@ def _segment(b, i, r, s, c, d, xr, xs):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, lg1):  # pragma: no cover - compiled
-    """Move to logit position ``lg1`` on the segment given by :func:`_segment`.
+def _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1):  # pragma: no cover - compiled
+    """Move to the point of odds ``o1 = p / (1 - p)`` on the segment of :func:`_segment`.
 
-    Returns the new ``beta_rc, beta_rd, beta_sc, beta_sd`` and the log Jacobian
-    ``log(p1 q1) - log(p0 q0)`` of the logit-position map (p = position on the segment,
-    q = 1 - p; 0 -> 1 is the move). Used by the within-unit ridge moves and the global
-    shift moves.
+    ``p`` is the position on the segment (0 at ``lo``, 1 at ``hi``); the current point has
+    odds ``-lo / hi``. Returns the new ``beta_rc, beta_rd, beta_sc, beta_sd`` and the
+    Jacobian ``p1 q1 / (p0 q0)`` (q = 1 - p; 0 -> 1 is the move) of the logit-position
+    map, as a ratio: callers multiply ratios and take one logarithm, since logarithms
+    dominate the cost of the global moves. Used by the ridge and the global shift moves.
     """
     length = hi - lo
-    e = math.exp(-abs(lg1))
-    if lg1 > 0:
+    if o1 > 1.0:
+        e = 1.0 / o1
         up = length / (1.0 + e)
         dn = length * e / (1.0 + e)
     else:
-        up = length * e / (1.0 + e)
-        dn = length / (1.0 + e)
-    lj = math.log(up / -lo) + math.log(dn / hi)
-    return (z0 + lo + up) / xr, (z1 - hi + dn) / xr, (z2 - hi + dn) / xs, (z3 + lo + up) / xs, lj
+        up = length * o1 / (1.0 + o1)
+        dn = length / (1.0 + o1)
+    jac = (up * dn) / (-lo * hi)
+    return (z0 + lo + up) / xr, (z1 - hi + dn) / xr, (z2 - hi + dn) / xs, (z3 + lo + up) / xs, jac
+
+
+@njit(cache=True)
+def _acc_log(prod, logsum, ratio):  # pragma: no cover - compiled
+    """Accumulate ``log(ratio)`` as a running product, flushed to ``logsum`` before it can
+    overflow: ``logsum + log(prod)`` is the sum of the logs (one ``log`` per many terms)."""
+    if 1e-50 < ratio < 1e50:
+        prod *= ratio
+        if not (1e-200 < prod < 1e200):
+            logsum += math.log(prod)
+            prod = 1.0
+    else:
+        logsum += math.log(ratio)
+    return prod, logsum
 
 
 @njit(cache=True, nogil=True)
@@ -533,21 +549,20 @@ def _run(
                         if xr <= 0.0 or xs <= 0.0:
                             continue
                         z0, z1, z2, z3, lo, hi = _segment(b, i, r, s, c, d, xr, xs)
-                        lg0 = math.log(-lo / hi)
                         uniform = np.random.random() < 0.5
                         if uniform:
                             u = np.random.random()
                             if u <= 0.0:
                                 continue
-                            lg1 = math.log(u / (1.0 - u))
+                            o1 = u / (1.0 - u)
                         else:
-                            lg1 = lg0 + np.random.standard_normal()
-                        n0, n1, n2, n3, lj = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, lg1)
+                            o1 = -lo / hi * math.exp(np.random.standard_normal())
+                        n0, n1, n2, n3, jac = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
                         if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                             continue
                         # uniform proposals are symmetric in the position; logit random
                         # walk proposals need the Jacobian log(p1 q1) - log(p0 q0)
-                        lr = 0.0 if uniform else lj
+                        lr = 0.0 if uniform else math.log(jac)
                         lr += (alpha[r, c] - 1.0) * math.log(n0 / b[i, r, c])
                         lr += (alpha[r, d] - 1.0) * math.log(n1 / b[i, r, d])
                         lr += (alpha[s, c] - 1.0) * math.log(n2 / b[i, s, c])
@@ -589,11 +604,18 @@ def _run(
                 kind = np.random.randint(2)  # 0: shift logit positions, 1: scale them
                 eps = np.random.standard_normal() * scale[k, kind]
                 expeps = math.exp(eps)
+                # sums of logs kept as (running product, flushed log-sum) pairs: one log per
+                # many units instead of five per unit
                 lj = 0.0
+                pj = 1.0
                 d0 = 0.0
                 d1 = 0.0
                 d2 = 0.0
                 d3 = 0.0
+                p0 = 1.0
+                p1 = 1.0
+                p2 = 1.0
+                p3 = 1.0
                 ok = True
                 for i in range(U):
                     xr = x[i, r]
@@ -602,26 +624,31 @@ def _run(
                         new4[i, 0] = -1.0
                         continue
                     z0, z1, z2, z3, lo, hi = _segment(b, i, r, s, c, d, xr, xs)
-                    lg0 = math.log(-lo / hi)
-                    if kind == 0:
-                        lg1 = lg0 + eps
-                    else:
-                        lg1 = lg0 * expeps
+                    if kind == 0:  # logit position + eps
+                        o1 = -lo / hi * expeps
+                    else:  # logit position * exp(eps)
+                        o1 = math.exp(math.log(-lo / hi) * expeps)
                         lj += eps
-                    # log Jacobian of the logit map: log(p1 q1) - log(p0 q0)
-                    n0, n1, n2, n3, lj1 = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, lg1)
-                    lj += lj1
-                    if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
+                    # Jacobian of the logit map: p1 q1 / (p0 q0)
+                    n0, n1, n2, n3, jac = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
+                    if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0 or not jac > 0.0:
                         ok = False
                         break
                     new4[i, 0] = n0
                     new4[i, 1] = n1
                     new4[i, 2] = n2
                     new4[i, 3] = n3
-                    d0 += math.log(n0 / b[i, r, c])
-                    d1 += math.log(n1 / b[i, r, d])
-                    d2 += math.log(n2 / b[i, s, c])
-                    d3 += math.log(n3 / b[i, s, d])
+                    pj, lj = _acc_log(pj, lj, jac)
+                    p0, d0 = _acc_log(p0, d0, n0 / b[i, r, c])
+                    p1, d1 = _acc_log(p1, d1, n1 / b[i, r, d])
+                    p2, d2 = _acc_log(p2, d2, n2 / b[i, s, c])
+                    p3, d3 = _acc_log(p3, d3, n3 / b[i, s, d])
+                if ok:
+                    lj += math.log(pj)
+                    d0 += math.log(p0)
+                    d1 += math.log(p1)
+                    d2 += math.log(p2)
+                    d3 += math.log(p3)
                 accepted = False
                 if ok and math.isfinite(lj):
                     for rr in range(R):
@@ -735,7 +762,7 @@ def fit_md(
     shift_moves: int | None = None,
     unit_quantile_draws: int = 1000,
     check: bool = True,
-    max_extensions: int = 3,
+    max_extensions: int = 5,
 ) -> MDFit:
     """Fit the hierarchical multinomial-Dirichlet R x C model by MCMC.
 
@@ -775,15 +802,14 @@ def fit_md(
         exploratory runs).
     max_extensions : int
         If the diagnostics fail after ``warmup + draws * thin`` iterations, continue the
-        same chains up to this many times: keep the latest of every ``f`` stored draws and
-        refill the rest at ``f`` times the thinning (``f`` from 2 to 8, from the measured
-        bulk ESS and R-hat), so ``agg_draws`` keeps its shape and the effective sample
-        size grows about ``f``-fold. Extensions stop when the thinning reaches 16 times
-        ``thin``, so a run costs at most about ``warmup + 16 * draws * thin`` iterations
-        (on the benchmark sets, tukituki needed thin 16 to converge; te_tai_tonga's 620
-        units then take about three minutes).
-        The result is deterministic given ``seed``; the final thinning is
-        ``settings["thin"]``. Use 0 for a fixed-length run.
+        same chains up to this many times, appending draws: as many as the measured bulk
+        ESS and R-hat ask for (10 % margin, from a quarter more up to twice as many draws:
+        short runs underestimate the ESS rate), so ``agg_draws`` can
+        end with more than ``draws`` draws per chain (``settings["draws"]``). Extensions
+        stop at 16 times ``draws``, so a run costs at most about
+        ``warmup + 16 * draws * thin`` iterations (on the benchmark sets, te_tai_tonga's
+        620 units then take about three minutes). The result is deterministic given
+        ``seed``. Use 0 for a fixed-length run.
 
     Returns
     -------
@@ -854,26 +880,25 @@ def fit_md(
 
     Xf = X.astype(float)
     Ti = np.ascontiguousarray(T, dtype=np.int64)
-    n_stored = 0
     pool = ThreadPoolExecutor(max_workers=max(1, min(K, os.cpu_count() or 1)))
 
-    def one_chain(k, seed_value, m, base, j0, thin_now, keep):
+    def one_chain(k, seed_value, m, base, j0, thin_k, keep):
         s = slice(k, k + 1)
         _run_seeded(
-            seed_value, m, done, int(warmup), base, j0, thin_now, Xf, x, Ti, Xrow, beta[s],
+            seed_value, m, done, int(warmup), base, j0, thin_k, Xf, x, Ti, Xrow, beta[s],
             phi[s], mode[s], chol[s], scale[s], float(lambda1), float(lambda2),
             int(ridge_moves), int(shift_moves), agg[s], unit_sums[k], alpha_sums[k], qbuf[s],
             keep, accs[k],
         )  # fmt: skip
 
-    def sample(n_iter, base, j0, thin_now, keep, bar):
+    def sample(n_iter, base, j0, thin_k, keep, bar):
         nonlocal done
         block = max(1, min(100, n_iter // 20 if n_iter >= 20 else n_iter))
         end = done + n_iter
         while done < end:
             m = min(block, end - done)
             seeds = rng.integers(0, 2**31 - 1, size=K)
-            jobs = [pool.submit(one_chain, k, int(seeds[k]), m, base, j0, thin_now, keep)
+            jobs = [pool.submit(one_chain, k, int(seeds[k]), m, base, j0, thin_k, keep)
                     for k in range(K)]
             for job in jobs:
                 job.result()
@@ -883,45 +908,40 @@ def fit_md(
     done = 0
     with tqdm(total=total, disable=not progress, file=sys.stderr, desc="MD sampler") as bar:
         sample(total, int(warmup), 0, int(thin), keep_pos, bar)
-    n_stored += int(draws)
-    thin_now = int(thin)
+    n_stored = int(draws)
     rh, eb, et = _diagnose(agg, R, C, check)
     extensions = 0
-    max_thin = _MAX_THIN_FACTOR * int(thin)
+    max_stored = _MAX_LENGTH_FACTOR * int(draws)
+    slots = qbuf.shape[1]
     while (
         check
         and extensions < max_extensions
-        and thin_now < max_thin
+        and n_stored < max_stored
         and draws >= 8
         and not _converged(rh, eb)
     ):
-        # extension: keep the latest of every ``f`` stored draws, then refill the rest at
-        # ``f`` times the thinning, continuing the same chains. ESS grows about linearly
-        # with the thinning, so the bulk ESS becomes about ``f - 1 + 1/f`` times the
-        # current one; ``f`` is the smallest integer reaching what the bulk ESS and R-hat
-        # ask for (25 % margin), at most 8 and within the thinning cap
-        need = max(1.25 * 400.0 / max(np.nanmin(eb), 1.0), (np.nanmax(rh) - 1.0) / 0.008)
-        need = max(need, 1.5)
-        f = int(np.ceil((need + 1.0 + np.sqrt((need + 1.0) ** 2 - 4.0)) / 2.0 - 1e-9))
-        f = max(2, min(f, 8, max_thin // thin_now))
-        start = (draws - 1) % f
-        kept = agg[:, start::f].copy()
-        n_old = kept.shape[1]
-        agg[:, :n_old] = kept
-        thin_now *= f
-        n_new = draws - n_old
-        slots = qbuf.shape[1]
-        keep2 = np.full(int(draws), -1, dtype=np.int64)
-        m = min(n_new, slots)
-        pos = np.unique(np.linspace(n_old, draws - 1, m).round().astype(int))
-        keep2[pos] = np.arange(pos.size)
+        # extension: continue the same chains and append draws. Bulk ESS grows about
+        # linearly with the number of draws, so ask for what the bulk ESS and R-hat still
+        # lack (10 % margin, at least a quarter more draws), at most doubling the draws:
+        # short runs underestimate the ESS rate (the next estimate is better), within the
+        # length cap
+        need = max(1.1 * 400.0 / max(np.nanmin(eb), 1.0), (np.nanmax(rh) - 1.0) / 0.008)
+        n_new = int(np.ceil(n_stored * min(max(need - 1.0, 0.25), 1.0)))
+        n_new = min(n_new, max_stored - n_stored)
+        agg = np.concatenate([agg, np.empty((K, n_new, R, C))], axis=1)
+        # the draws kept for the unit quantiles stay a uniform sample of all draws
+        # (reservoir sampling: draw j replaces a random slot with probability slots / (j+1))
+        keep2 = np.full(n_stored + n_new, -1, dtype=np.int64)
+        j = np.arange(n_stored, n_stored + n_new)
+        slot = np.floor(rng.random(n_new) * (j + 1)).astype(np.int64)
+        keep2[j] = np.where(slot < slots, slot, -1)
         with tqdm(
-            total=n_new * thin_now,
+            total=n_new * int(thin),
             disable=not progress,
             file=sys.stderr,
-            desc=f"MD sampler (extension {extensions + 1}, thin {thin_now})",
+            desc=f"MD sampler (extension {extensions + 1}: {n_new} more draws per chain)",
         ) as bar:
-            sample(n_new * thin_now, done, n_old, thin_now, keep2, bar)
+            sample(n_new * int(thin), done, n_stored, int(thin), keep2, bar)
         n_stored += n_new
         extensions += 1
         rh, eb, et = _diagnose(agg, R, C, check)
@@ -934,10 +954,10 @@ def fit_md(
     unit_lo, unit_hi = np.quantile(pooled, [0.025, 0.975], axis=0).astype(float)
     settings = {
         "chains": K,
-        "draws": int(draws),
+        "draws": int(n_stored),
+        "draws_requested": int(draws),
         "warmup": int(warmup),
-        "thin": int(thin_now),
-        "thin_requested": int(thin),
+        "thin": int(thin),
         "extensions": int(extensions),
         "iterations": int(total),
         "seed": seed,
@@ -966,7 +986,7 @@ def fit_md(
         warnings.warn(
             f"MD sampler not converged: max R-hat {np.nanmax(rh):.3f} (need <= 1.01),"
             f" min bulk ESS {np.nanmin(eb):.0f} (need >= 400) over the aggregate shares."
-            f" (thin {thin_now} after {extensions} extension(s).) Run longer: more"
+            f" ({n_stored} draws per chain after {extensions} extension(s).) Run longer: more"
             " draws, larger thin or max_extensions; bulk ESS grows about linearly with"
             " draws * thin.",
             ConvergenceWarning,
