@@ -137,12 +137,14 @@ def test_extensions_stop_at_the_length_cap():
     assert fit.settings["draws"] <= 16 * 8 and fit.settings["extensions"] < 50
 
 
-def test_extra_moves_leave_the_posterior_unchanged():
+@pytest.mark.parametrize("with_zero", [False, True], ids=["free", "structural_zero"])
+def test_extra_moves_leave_the_posterior_unchanged(with_zero):
     """Ridge and global shift moves target the same posterior as plain Gibbs sampling.
 
     Plain data augmentation + the alpha step are textbook exact conditionals; the extra
     Metropolis moves (with their Jacobians) must give the same posterior mean and spread
-    of the aggregate shares, within Monte Carlo error.
+    of the aggregate shares, within Monte Carlo error -- also with a structural zero,
+    which removes the 2 x 2 lines through it.
     """
     rng = np.random.default_rng(3)
     U, R, C = 25, 3, 3
@@ -153,18 +155,42 @@ def test_extra_moves_leave_the_posterior_unchanged():
         [np.stack([rng.multinomial(X[u, r], rng.dirichlet(P[r] * 10)) for r in range(R)])
          for u in range(U)]
     )
+    zeros = np.zeros((R, C), dtype=bool)
+    if with_zero:
+        zeros[2, 2] = True
+        cells[:, 2, 0] += cells[:, 2, 2]
+        cells[:, 2, 2] = 0
     T = cells.sum(1)
-    kw = dict(chains=4, draws=1000, progress=False, max_extensions=0, seed=11)
+    kw = dict(chains=4, draws=1000, progress=False, max_extensions=0, seed=11,
+              structural_zeros=zeros)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # judged below, not by R-hat
         fancy = fit_md(X, T, warmup=500, thin=2, **kw)
         plain = fit_md(X, T, warmup=1000, thin=10, ridge_moves=0, shift_moves=0, **kw)
     assert fancy.settings["acceptance"]["shift"] > 0.1  # the moves did run
+    for fit in (fancy, plain):
+        assert (fit.agg_draws[:, :, zeros] == 0).all() and (fit.unit_hi[:, zeros] == 0).all()
+        assert np.allclose(fit.agg_draws.sum(-1), 1.0)
+    free = ~zeros
     stats = []
     for fit in (fancy, plain):
         d = fit.agg_draws.reshape(-1, R, C)
-        stats.append((d.mean(0), d.std(0), fit.ess_bulk))
+        stats.append((d.mean(0)[free], d.std(0)[free], fit.ess_bulk[free]))
     (m1, s1, e1), (m0, s0, e0) = stats
     z = (m1 - m0) / np.sqrt(s1**2 / e1 + s0**2 / e0)
     assert np.abs(z).max() < 4.0
     assert 0.8 < (s1 / s0).min() and (s1 / s0).max() < 1.25
+
+
+@pytest.mark.parametrize(
+    "zeros, match",
+    [
+        (np.zeros((3, 2), dtype=bool), "shape"),
+        ([[True, True, False], [False, False, False]], "row 0 needs at least two free"),
+        ([[False, False, True], [False, False, True]], "unit 0 has voters in destination 2"),
+    ],
+)
+def test_bad_structural_zeros(zeros, match):
+    X, T, _ = _simulate(U=5)
+    with pytest.raises(ValueError, match=match):
+        fit_md(X, T, structural_zeros=zeros, progress=False)

@@ -48,6 +48,7 @@ def make_fake(converged=True, warn=False):
         lambda1=4.0,
         lambda2=2.0,
         max_extensions=5,
+        structural_zeros=None,
     ):
         calls.update(chains=chains, draws=draws, seed=seed, max_extensions=max_extensions)
         U, R = X.shape

@@ -1,5 +1,7 @@
 """Estimators: exact recovery, bounds validity, row sums, reproducibility."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -199,16 +201,37 @@ def test_lp_unit_tables_are_l1_optimal_and_match_margins(seed):
         assert ours == pytest.approx(sol.fun, rel=1e-9, abs=1e-9)
 
 
-def test_lp_entry_exit_structural_zero():
-    """With entry/exit options no unit has both, so the refined LP puts nothing in entry→exit."""
+def _entry_exit_table() -> UnitTable:
     rng = np.random.default_rng(5)
     X = rng.integers(50, 300, size=(30, 3)).astype(float)
     P = np.array([[0.7, 0.2, 0.1], [0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
-    T = X @ P
+    T = np.round(X @ P)
+    T[:, 2] += X.sum(1) - T.sum(1)  # integer counts, same totals
     T[::2, 0] += 25  # newcomers in even units
     T[1::2, 1] -= 20  # leavers in odd units
-    tab = UnitTable.from_arrays(X, T, margins="entry_exit")
+    return UnitTable.from_arrays(X, T, margins="entry_exit")
+
+
+def test_lp_entry_exit_structural_zero():
+    """With entry/exit options no unit has both, so the refined LP puts nothing in entry→exit."""
+    tab = _entry_exit_table()
     res = LinearProgram(tab, n_boot=0).fit()
     assert "_entry" in res.transfer.index and "_exit" in res.transfer.columns
     assert res.transfer.loc["_entry", "_exit"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+
+
+def test_bayes_entry_exit_structural_zero():
+    """The sampler treats entry→exit as a structural zero: exactly 0 in every draw."""
+    from congresslab.transfers.api import MultinomialDirichlet
+
+    tab = _entry_exit_table()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = MultinomialDirichlet(tab, chains=2, draws=100, warmup=100, max_extensions=0,
+                                   progress=False).fit()
+    assert res.transfer.loc["_entry", "_exit"] == 0.0
+    ci = res.conf_int().set_index(["origin", "destination"])
+    assert ci.loc[("_entry", "_exit"), "upper"] == 0.0
+    assert res.transfer.loc["_entry"].drop("_exit").min() > 0.0
     np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from congresslab.transfers.bounds import Bounds
-from congresslab.transfers.data import UnitTable, as_unit_table
+from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
 from congresslab.transfers.goodman import Goodman
 from congresslab.transfers.lp import LinearProgram
 from congresslab.transfers.results import TransferResults
@@ -181,7 +181,8 @@ class MultinomialDirichlet:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             Xi, Ti, change = integer_counts(tab.X, tab.T)
-            fit = fit_md(Xi, Ti, **self.settings)
+            zeros = structural_zeros(tab.origin, tab.destination)
+            fit = fit_md(Xi, Ti, structural_zeros=zeros, **self.settings)
         sampler_warned = False
         for w in caught:
             if issubclass(w.category, ConvergenceWarning) or "converge" in str(w.message).lower():

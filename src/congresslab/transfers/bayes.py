@@ -213,6 +213,32 @@ def validate_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return Xa.astype(np.int64), Ta.astype(np.int64)
 
 
+def _structural_zeros(mask: np.ndarray | None, X: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Validate a structural-zero mask; return it as a float (R, C) array (1 = zero)."""
+    R, C = X.shape[1], T.shape[1]
+    if mask is None:
+        return np.zeros((R, C))
+    z = np.asarray(mask, dtype=bool)
+    if z.shape != (R, C):
+        raise ValueError(f"structural_zeros must have shape (R, C) = {(R, C)}, got {z.shape}")
+    free = (~z).sum(1)
+    if (free < 2).any():
+        r = int(np.flatnonzero(free < 2)[0])
+        raise ValueError(f"structural_zeros: origin row {r} needs at least two free cells")
+    # a destination with voters needs a free cell in a row with voters, and vice versa
+    col_ok = (X > 0).astype(int) @ (~z).astype(int) > 0  # (U, C)
+    row_ok = (T > 0).astype(int) @ (~z).T.astype(int) > 0  # (U, R)
+    for ok, data, side in ((col_ok, T, "destination"), (row_ok, X, "origin")):
+        bad = np.argwhere((data > 0) & ~ok)
+        if bad.size:
+            i, j = (int(v) for v in bad[0])
+            raise ValueError(
+                f"structural_zeros: unit {i} has voters in {side} {j} but no free cell "
+                "can hold them"
+            )
+    return z.astype(float)
+
+
 # ------------------------------------------------------------------ compiled kernels
 # Everything below runs inside numba; random numbers come from numba's own generator,
 # seeded once per fit from ``seed`` (so the output is a deterministic function of it).
@@ -240,15 +266,21 @@ def _trigamma(x):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _lcp(phi, S, U, l1, l2):  # pragma: no cover - compiled
-    """log p(phi = log alpha_r | beta) + const for one row; S = sum_i log beta_ir."""
+def _lcp(phi, S, U, l1, l2, z):  # pragma: no cover - compiled
+    """log p(phi = log alpha_r | beta) + const for one row; S = sum_i log beta_ir.
+
+    Cells with ``z[c] > 0`` are structural zeros: outside the Dirichlet, their alpha only
+    has its prior.
+    """
     C = phi.shape[0]
     out = 0.0
     A = 0.0
     for c in range(C):
         a = math.exp(phi[c])
-        A += a
-        out += l1 * phi[c] - l2 * a + (a - 1.0) * S[c] - U * math.lgamma(a)
+        out += l1 * phi[c] - l2 * a
+        if z[c] == 0.0:
+            A += a
+            out += (a - 1.0) * S[c] - U * math.lgamma(a)
     return out + U * math.lgamma(A)
 
 
@@ -273,25 +305,33 @@ def _chol(P, L):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _prec(phi, S, U, l1, l2, grad, P):  # pragma: no cover - compiled
+def _prec(phi, S, U, l1, l2, z, grad, P):  # pragma: no cover - compiled
     """Gradient and minus Hessian of _lcp at phi."""
     C = phi.shape[0]
     A = 0.0
     for c in range(C):
-        A += math.exp(phi[c])
+        if z[c] == 0.0:
+            A += math.exp(phi[c])
     dA = _digamma(A)
     tA = _trigamma(A)
     for c in range(C):
         a = math.exp(phi[c])
+        if z[c] != 0.0:  # structural zero: prior only
+            grad[c] = l1 - l2 * a
+            for d in range(C):
+                P[c, d] = 0.0
+                P[d, c] = 0.0
+            P[c, c] = l2 * a
+            continue
         core = -l2 * a + a * S[c] + U * a * (dA - _digamma(a))
         grad[c] = l1 + core
         for d in range(C):
-            P[c, d] = -U * tA * a * math.exp(phi[d])
+            P[c, d] = 0.0 if z[d] != 0.0 else -U * tA * a * math.exp(phi[d])
         P[c, c] -= core - U * a * a * _trigamma(a)
 
 
 @njit(cache=True)
-def _laplace_row(S, U, l1, l2, phi0, mode, L):  # pragma: no cover - compiled
+def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
     """Newton mode of _lcp (from phi0) into ``mode``; Cholesky of -Hessian into ``L``."""
     C = S.shape[0]
     phi = np.empty(C)
@@ -301,9 +341,9 @@ def _laplace_row(S, U, l1, l2, phi0, mode, L):  # pragma: no cover - compiled
     P = np.empty((C, C))
     step = np.empty(C)
     new = np.empty(C)
-    cur = _lcp(phi, S, U, l1, l2)
+    cur = _lcp(phi, S, U, l1, l2, z)
     for _ in range(100):
-        _prec(phi, S, U, l1, l2, grad, P)
+        _prec(phi, S, U, l1, l2, z, grad, P)
         if _chol(P, L):
             # solve P step = grad
             for i in range(C):
@@ -333,7 +373,7 @@ def _laplace_row(S, U, l1, l2, phi0, mode, L):  # pragma: no cover - compiled
         for _ls in range(50):
             for c in range(C):
                 new[c] = min(max(phi[c] + t * step[c], _PHI_MIN), _PHI_MAX)
-            v = _lcp(new, S, U, l1, l2)
+            v = _lcp(new, S, U, l1, l2, z)
             if v >= cur - 1e-10 * (1.0 + abs(cur)):
                 found = True
                 break
@@ -349,7 +389,7 @@ def _laplace_row(S, U, l1, l2, phi0, mode, L):  # pragma: no cover - compiled
             break
     for c in range(C):
         mode[c] = phi[c]
-    _prec(phi, S, U, l1, l2, grad, P)
+    _prec(phi, S, U, l1, l2, z, grad, P)
     if not _chol(P, L):
         for i in range(C):
             for j in range(C):
@@ -411,8 +451,10 @@ def _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1):  # pragma: no cover - com
     ``p`` is the position on the segment (0 at ``lo``, 1 at ``hi``); the current point has
     odds ``-lo / hi``. Returns the new ``beta_rc, beta_rd, beta_sc, beta_sd`` and the
     Jacobian ``p1 q1 / (p0 q0)`` (q = 1 - p; 0 -> 1 is the move) of the logit-position
-    map, as a ratio: callers multiply ratios and take one logarithm, since logarithms
-    dominate the cost of the global moves. Used by the ridge and the global shift moves.
+    map as two ratios ``p1 / p0`` and ``q1 / q0`` (their product can overflow near the
+    ends of the segment): callers multiply ratios and take one logarithm, since
+    logarithms dominate the cost of the global moves. Used by the ridge and the global
+    shift moves.
     """
     length = hi - lo
     if o1 > 1.0:
@@ -422,8 +464,9 @@ def _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1):  # pragma: no cover - com
     else:
         up = length * o1 / (1.0 + o1)
         dn = length / (1.0 + o1)
-    jac = (up * dn) / (-lo * hi)
-    return (z0 + lo + up) / xr, (z1 - hi + dn) / xr, (z2 - hi + dn) / xs, (z3 + lo + up) / xs, jac
+    n0 = (z0 + lo + up) / xr
+    n1 = (z1 - hi + dn) / xr
+    return n0, n1, (z2 - hi + dn) / xs, (z3 + lo + up) / xs, up / -lo, dn / hi
 
 
 @njit(cache=True)
@@ -452,6 +495,7 @@ def _run(
     x,
     T,
     Xrow,
+    zm,
     beta,
     phi,
     mode,
@@ -501,15 +545,18 @@ def _run(
             for i in range(U):
                 for c in range(C):
                     tot = 0.0
+                    last = -1  # the last row that can take voters gets the remainder
                     for r in range(R):
                         p[r] = x[i, r] * b[i, r, c]
                         tot += p[r]
+                        if p[r] > 0.0:
+                            last = r
                     left = T[i, c]
                     for r in range(R):
-                        if left == 0 or tot <= 0.0:
+                        if left == 0 or r > last:
                             n[i, r, c] = 0.0
                             continue
-                        if r == R - 1:
+                        if r == last:
                             m = left
                         else:
                             pr = min(1.0, p[r] / tot)
@@ -522,6 +569,8 @@ def _run(
                 for r in range(R):
                     gmax = -np.inf
                     for c in range(C):
+                        if zm[r, c] != 0.0:
+                            continue
                         a = alpha[r, c] + n[i, r, c]
                         if a < 1.0:
                             lgv = math.log(np.random.gamma(a + 1.0, 1.0))
@@ -532,10 +581,10 @@ def _run(
                         gmax = max(gmax, lgv)
                     tot = 0.0
                     for c in range(C):
-                        g[c] = math.exp(g[c] - gmax)
+                        g[c] = 0.0 if zm[r, c] != 0.0 else math.exp(g[c] - gmax)
                         tot += g[c]
                     for c in range(C):
-                        b[i, r, c] = max(g[c] / tot, _TINY)
+                        b[i, r, c] = 0.0 if zm[r, c] != 0.0 else max(g[c] / tot, _TINY)
             # 3. within-unit ridge moves
             if R > 1:
                 for i in range(U):
@@ -544,6 +593,8 @@ def _run(
                         s = (r + 1 + np.random.randint(R - 1)) % R
                         c = np.random.randint(C)
                         d = (c + 1 + np.random.randint(C - 1)) % C
+                        if zm[r, c] + zm[r, d] + zm[s, c] + zm[s, d] != 0.0:
+                            continue  # lines through a structural zero do not exist
                         xr = x[i, r]
                         xs = x[i, s]
                         if xr <= 0.0 or xs <= 0.0:
@@ -557,12 +608,12 @@ def _run(
                             o1 = u / (1.0 - u)
                         else:
                             o1 = -lo / hi * math.exp(np.random.standard_normal())
-                        n0, n1, n2, n3, jac = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
+                        n0, n1, n2, n3, ja, jb = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
                         if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                             continue
                         # uniform proposals are symmetric in the position; logit random
                         # walk proposals need the Jacobian log(p1 q1) - log(p0 q0)
-                        lr = 0.0 if uniform else math.log(jac)
+                        lr = 0.0 if uniform else math.log(ja) + math.log(jb)
                         lr += (alpha[r, c] - 1.0) * math.log(n0 / b[i, r, c])
                         lr += (alpha[r, d] - 1.0) * math.log(n1 / b[i, r, d])
                         lr += (alpha[s, c] - 1.0) * math.log(n2 / b[i, s, c])
@@ -577,17 +628,20 @@ def _run(
             for r in range(R):
                 for c in range(C):
                     v = 0.0
+                    if zm[r, c] != 0.0:
+                        S[r, c] = 0.0
+                        continue
                     for i in range(U):
                         if x[i, r] > 0.0:
                             v += math.log(b[i, r, c])
                     S[r, c] = v
             for r in range(R):
-                _laplace_row(S[r], Ur[r], l1, l2, mode[k, r], mode[k, r], chol[k, r])
-                cur = _lcp(phi[k, r], S[r], Ur[r], l1, l2)
+                _laplace_row(S[r], Ur[r], l1, l2, zm[r], mode[k, r], mode[k, r], chol[k, r])
+                cur = _lcp(phi[k, r], S[r], Ur[r], l1, l2, zm[r])
                 qcur = _t_logpdf(phi[k, r], mode[k, r], chol[k, r])
                 for _m in range(2):
                     _t_draw(mode[k, r], chol[k, r], prop)
-                    new = _lcp(prop, S[r], Ur[r], l1, l2)
+                    new = _lcp(prop, S[r], Ur[r], l1, l2, zm[r])
                     qnew = _t_logpdf(prop, mode[k, r], chol[k, r])
                     if math.log(np.random.random() + 1e-300) < new - cur + qcur - qnew:
                         for c in range(C):
@@ -601,6 +655,8 @@ def _run(
                 s = (r + 1 + np.random.randint(R - 1)) % R
                 c = np.random.randint(C)
                 d = (c + 1 + np.random.randint(C - 1)) % C
+                if zm[r, c] + zm[r, d] + zm[s, c] + zm[s, d] != 0.0:
+                    continue  # lines through a structural zero do not exist
                 kind = np.random.randint(2)  # 0: shift logit positions, 1: scale them
                 eps = np.random.standard_normal() * scale[k, kind]
                 expeps = math.exp(eps)
@@ -630,15 +686,16 @@ def _run(
                         o1 = math.exp(math.log(-lo / hi) * expeps)
                         lj += eps
                     # Jacobian of the logit map: p1 q1 / (p0 q0)
-                    n0, n1, n2, n3, jac = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
-                    if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0 or not jac > 0.0:
+                    n0, n1, n2, n3, ja, jb = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
+                    if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0 or ja <= 0.0 or jb <= 0.0:
                         ok = False
                         break
                     new4[i, 0] = n0
                     new4[i, 1] = n1
                     new4[i, 2] = n2
                     new4[i, 3] = n3
-                    pj, lj = _acc_log(pj, lj, jac)
+                    pj, lj = _acc_log(pj, lj, ja)
+                    pj, lj = _acc_log(pj, lj, jb)
                     p0, d0 = _acc_log(p0, d0, n0 / b[i, r, c])
                     p1, d1 = _acc_log(p1, d1, n1 / b[i, r, d])
                     p2, d2 = _acc_log(p2, d2, n2 / b[i, s, c])
@@ -661,15 +718,17 @@ def _run(
                     lr = lj
                     for j in range(2):
                         row = r if j == 0 else s
-                        _laplace_row(S2[row], Ur[row], l1, l2, mode[k, row], mode2[j], chol2[j])
+                        _laplace_row(
+                            S2[row], Ur[row], l1, l2, zm[row], mode[k, row], mode2[j], chol2[j]
+                        )
                     props = np.empty((2, C))
                     for j in range(2):
                         row = r if j == 0 else s
                         _t_draw(mode2[j], chol2[j], prop)
                         for cc in range(C):
                             props[j, cc] = prop[cc]
-                        lr += _lcp(prop, S2[row], Ur[row], l1, l2)
-                        lr -= _lcp(phi[k, row], S[row], Ur[row], l1, l2)
+                        lr += _lcp(prop, S2[row], Ur[row], l1, l2, zm[row])
+                        lr -= _lcp(phi[k, row], S[row], Ur[row], l1, l2, zm[row])
                         lr += _t_logpdf(phi[k, row], mode[k, row], chol[k, row])
                         lr -= _t_logpdf(prop, mode2[j], chol2[j])
                     if math.isfinite(lr) and math.log(np.random.random() + 1e-300) < lr:
@@ -719,8 +778,9 @@ def _run(
 
 @njit(cache=True, nogil=True)
 def _run_seeded(
-    seed_value, n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, beta, phi, mode, chol,
-    scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc,
+    seed_value, n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode,
+    chol, scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos,
+    acc,
 ):  # pragma: no cover - compiled
     """Seed this thread's generator, then run one block of one chain (see :func:`_run`).
 
@@ -728,21 +788,26 @@ def _run_seeded(
     on ``seed`` and not on which thread ran which block.
     """
     np.random.seed(seed_value)
-    _run(n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, beta, phi, mode, chol, scale,
-         l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc)
+    _run(n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode, chol,
+         scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc)
 
 
-def _diagnose(agg, R, C, check):
+def _diagnose(agg, R, C, check, zm):
+    """R-hat, bulk and tail ESS per cell; NaN for structural zeros (constant 0)."""
     if not check or agg.shape[1] < 4:
         nan = np.full((R, C), np.nan)
         return nan, nan.copy(), nan.copy()
-    rh = np.asarray(rhat(agg), dtype=float).reshape(R, C)
-    eb = np.asarray(ess_bulk(agg), dtype=float).reshape(R, C)
-    et = np.asarray(ess_tail(agg), dtype=float).reshape(R, C)
-    return rh, eb, et
+    out = []
+    for f in (rhat, ess_bulk, ess_tail):
+        v = np.asarray(f(agg), dtype=float).reshape(R, C)
+        v[zm > 0] = np.nan
+        out.append(v)
+    return tuple(out)
 
 
-def _converged(rh, eb):
+def _converged(rh, eb, zm):
+    free = zm == 0
+    rh, eb = rh[free], eb[free]
     return bool(np.all(np.isfinite(rh)) and rh.max() <= 1.01 and eb.min() >= 400)
 
 
@@ -763,6 +828,7 @@ def fit_md(
     unit_quantile_draws: int = 1000,
     check: bool = True,
     max_extensions: int = 5,
+    structural_zeros: np.ndarray | None = None,
 ) -> MDFit:
     """Fit the hierarchical multinomial-Dirichlet R x C model by MCMC.
 
@@ -810,6 +876,12 @@ def fit_md(
         ``warmup + 16 * draws * thin`` iterations (on the benchmark sets, te_tai_tonga's
         620 units then take about three minutes). The result is deterministic given
         ``seed``. Use 0 for a fixed-length run.
+    structural_zeros : array_like of bool, shape (R, C), optional
+        Cells that cannot hold voters (e.g. new members who left before the second
+        round): their share is 0 in every unit and every draw, and each row's Dirichlet
+        is over its other cells. Every row needs two free cells, and every unit's voters
+        must be placeable: a destination with voters needs a free cell in a row that has
+        voters, and vice versa.
 
     Returns
     -------
@@ -818,7 +890,8 @@ def fit_md(
     Raises
     ------
     ValueError
-        For invalid counts (see :func:`validate_counts`) or invalid settings.
+        For invalid counts (see :func:`validate_counts`), invalid settings or structural
+        zeros that leave a unit's voters nowhere to go.
 
     Examples
     --------
@@ -851,6 +924,7 @@ def fit_md(
         shift_moves = 3 * R * C
     if R < 2:
         ridge_moves, shift_moves = 0, 0
+    zm = _structural_zeros(structural_zeros, X, T)
     rng = np.random.default_rng(seed)
 
     N = X.sum(1)
@@ -860,7 +934,7 @@ def fit_md(
     # initial state: every row near the unit's column shares, random across chains;
     # alpha from its prior
     g = rng.standard_gamma(np.broadcast_to((T + 1.0)[None, :, None, :], (K, U, R, C)))
-    beta = np.maximum(g, _TINY)
+    beta = np.where(zm > 0, 0.0, np.maximum(g, _TINY))
     beta /= beta.sum(-1, keepdims=True)
     phi = np.log(rng.gamma(lambda1, 1.0 / lambda2, size=(K, R, C)))
     mode = np.zeros((K, R, C))
@@ -885,7 +959,7 @@ def fit_md(
     def one_chain(k, seed_value, m, base, j0, thin_k, keep):
         s = slice(k, k + 1)
         _run_seeded(
-            seed_value, m, done, int(warmup), base, j0, thin_k, Xf, x, Ti, Xrow, beta[s],
+            seed_value, m, done, int(warmup), base, j0, thin_k, Xf, x, Ti, Xrow, zm, beta[s],
             phi[s], mode[s], chol[s], scale[s], float(lambda1), float(lambda2),
             int(ridge_moves), int(shift_moves), agg[s], unit_sums[k], alpha_sums[k], qbuf[s],
             keep, accs[k],
@@ -909,7 +983,7 @@ def fit_md(
     with tqdm(total=total, disable=not progress, file=sys.stderr, desc="MD sampler") as bar:
         sample(total, int(warmup), 0, int(thin), keep_pos, bar)
     n_stored = int(draws)
-    rh, eb, et = _diagnose(agg, R, C, check)
+    rh, eb, et = _diagnose(agg, R, C, check, zm)
     extensions = 0
     max_stored = _MAX_LENGTH_FACTOR * int(draws)
     slots = qbuf.shape[1]
@@ -918,7 +992,7 @@ def fit_md(
         and extensions < max_extensions
         and n_stored < max_stored
         and draws >= 8
-        and not _converged(rh, eb)
+        and not _converged(rh, eb, zm)
     ):
         # extension: continue the same chains and append draws. Bulk ESS grows about
         # linearly with the number of draws, so ask for what the bulk ESS and R-hat still
@@ -944,7 +1018,7 @@ def fit_md(
             sample(n_new * int(thin), done, n_stored, int(thin), keep2, bar)
         n_stored += n_new
         extensions += 1
-        rh, eb, et = _diagnose(agg, R, C, check)
+        rh, eb, et = _diagnose(agg, R, C, check, zm)
     pool.shutdown()
     total = done
     unit_sum, alpha_sum, acc = unit_sums.sum(0), alpha_sums.sum(0), accs.sum(0)
@@ -981,7 +1055,7 @@ def fit_md(
             ConvergenceWarning,
             stacklevel=2,
         )
-    converged = _converged(rh, eb)
+    converged = _converged(rh, eb, zm)
     if check and draws >= 4 and not converged:
         warnings.warn(
             f"MD sampler not converged: max R-hat {np.nanmax(rh):.3f} (need <= 1.01),"
@@ -992,6 +1066,8 @@ def fit_md(
             ConvergenceWarning,
             stacklevel=2,
         )
+    alpha_mean = alpha_sum / n_kept
+    alpha_mean[zm > 0] = np.nan  # prior draws only: not a parameter of the model
     return MDFit(
         agg_draws=agg,
         unit_mean=unit_sum / n_kept,
@@ -1003,5 +1079,5 @@ def fit_md(
         converged=converged,
         seconds=time.perf_counter() - t_start,
         settings=settings,
-        alpha_mean=alpha_sum / n_kept,
+        alpha_mean=alpha_mean,
     )

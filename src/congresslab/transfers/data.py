@@ -52,11 +52,29 @@ __all__ = [
     "MarginsError",
     "UnitTable",
     "as_unit_table",
+    "structural_zeros",
 ]
 
 MARGINS_POLICIES: tuple[str, ...] = ("auto", "error", "rescale", "entry_exit")
 ENTRY = "_entry"
 EXIT = "_exit"
+
+
+def structural_zeros(origin: Sequence[str], destination: Sequence[str]) -> np.ndarray:
+    """Cells that cannot hold voters: ``_entry -> _exit`` (shape ``(R, C)``, bool).
+
+    Under ``margins="entry_exit"`` each unit has new voters (``_entry``) or leavers
+    (``_exit``), never both, so no voter goes from ``_entry`` to ``_exit``.
+
+    Examples
+    --------
+    >>> structural_zeros(["a", "_entry"], ["x", "_exit"]).tolist()
+    [[False, False], [False, True]]
+    """
+    z = np.zeros((len(origin), len(destination)), dtype=bool)
+    if ENTRY in origin and EXIT in destination:
+        z[list(origin).index(ENTRY), list(destination).index(EXIT)] = True
+    return z
 
 
 class UnitTableError(ValueError):
