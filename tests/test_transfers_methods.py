@@ -15,7 +15,7 @@ from congresslab.transfers import (
     estimate,
     unit_bounds,
 )
-from congresslab.transfers.goodman import project_rows_to_simplex
+from congresslab.transfers.goodman import project_rows_to_simplex, simplex_least_squares
 
 
 def homogeneous(seed, U=40, R=4, C=3):
@@ -235,3 +235,30 @@ def test_bayes_entry_exit_structural_zero():
     assert ci.loc[("_entry", "_exit"), "upper"] == 0.0
     assert res.transfer.loc["_entry"].drop("_exit").min() > 0.0
     np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+
+
+def test_goodman_simplex_entry_exit_structural_zero():
+    """The simplex-constrained Goodman QP keeps entry→exit at 0 (fit and bootstrap)."""
+    tab = _entry_exit_table()
+    res = Goodman(tab, constrained=True, n_boot=20, seed=1).fit()
+    assert res.transfer.loc["_entry", "_exit"] == 0.0
+    assert (res.draws[:, -1, -1] == 0.0).all()
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+    assert (res.transfer.to_numpy() >= 0).all()
+
+
+def test_simplex_fallback_respects_structural_zeros():
+    from congresslab.transfers.goodman import _slsqp
+
+    rng = np.random.default_rng(0)
+    x = rng.dirichlet(np.ones(3), 40)
+    P = np.array([[0.6, 0.3, 0.1], [0.1, 0.8, 0.1], [0.2, 0.3, 0.5]])
+    y = x @ P
+    free = np.ones(9, bool)
+    free[2] = False  # origin 0 -> destination 2 fixed at 0
+    P_nnls, _ = simplex_least_squares(x, y, zeros=~free.reshape(3, 3))
+    P_sl, _ = _slsqp(x.T @ x / 40, x.T @ y / 40, 3, 3, free)
+    for Q in (P_nnls, P_sl):
+        assert Q[0, 2] == 0.0
+        np.testing.assert_allclose(Q.sum(1), 1.0)
+    np.testing.assert_allclose(P_nnls, P_sl, atol=1e-4)

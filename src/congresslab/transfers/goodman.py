@@ -10,7 +10,9 @@ coefficients of a row always sum to one, but they may fall outside ``[0, 1]``: t
 and flagged in ``diagnostics["out_of_range"]``.
 
 ``constrained=True`` minimises the same (weighted) sum of squares over all destinations at
-once, subject to every row of shares lying on the simplex (``P >= 0``, rows sum to 1). This is
+once, subject to every row of shares lying on the simplex (``P >= 0``, rows sum to 1, and
+``_entry -> _exit`` fixed at 0 under ``margins="entry_exit"``; the unconstrained fit
+ignores that zero). This is
 one quadratic program in ``R*C`` variables (objective ``tr(P'GP) - 2 tr(P'B)`` with
 ``G = x'Wx``, ``B = x'Wy``), solved exactly as a non-negative least-squares problem with the
 row sums as heavily weighted equations (see :func:`simplex_least_squares`; SLSQP fallback).
@@ -36,7 +38,7 @@ import numpy as np
 import statsmodels.api as sm
 from scipy.optimize import minimize, nnls
 
-from congresslab.transfers.data import UnitTable, as_unit_table
+from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
 from congresslab.transfers.results import TransferResults
 
 __all__ = ["Goodman", "simplex_least_squares", "project_rows_to_simplex"]
@@ -62,7 +64,12 @@ def project_rows_to_simplex(P: np.ndarray) -> np.ndarray:
 
 
 def simplex_least_squares(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, *, penalty: float = 1e8
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None = None,
+    *,
+    penalty: float = 1e8,
+    zeros: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Weighted least squares ``min sum_u w_u ||y_u - x_u P||^2`` with simplex rows.
 
@@ -80,6 +87,10 @@ def simplex_least_squares(
         Destination shares ``(U, C)``.
     w : numpy.ndarray, optional
         Unit weights ``(U,)``; default uniform.
+    penalty : float
+        Weight of the row-sum equations, relative to ``trace(G) / R``.
+    zeros : numpy.ndarray of bool, optional
+        ``(R, C)`` structural zeros, fixed at 0 (e.g. ``_entry -> _exit``).
 
     Returns
     -------
@@ -98,6 +109,7 @@ def simplex_least_squares(
     """
     U, R = x.shape
     C = y.shape[1]
+    free = np.ones(R * C, bool) if zeros is None else ~np.asarray(zeros, bool).ravel()
     w = np.ones(U) if w is None else np.asarray(w, float)
     w = w / w.sum()
     xw = x * w[:, None]
@@ -112,20 +124,34 @@ def simplex_least_squares(
     A = np.vstack([np.kron(L, np.eye(C)), big * np.kron(np.eye(R), np.ones((1, C)))])
     b = np.concatenate([rhs.ravel(), np.full(R, big)])
     try:
-        p, _ = nnls(A, b, maxiter=50 * R * C)
+        p = np.zeros(R * C)
+        p[free], _ = nnls(A[:, free], b, maxiter=50 * R * C)
         P = p.reshape(R, C)
         ok = bool(np.all(np.isfinite(P)) and np.allclose(P.sum(1), 1.0, atol=1e-4))
     except RuntimeError:
         ok = False
     if ok:
-        return project_rows_to_simplex(P), {"solver": "nnls", "success": True}
-    return _slsqp(G, B, R, C)
+        return _project_free(P, free), {"solver": "nnls", "success": True}
+    return _slsqp(G, B, R, C, free)
 
 
-def _slsqp(G: np.ndarray, B: np.ndarray, R: int, C: int) -> tuple[np.ndarray, dict[str, Any]]:
+def _project_free(P: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Project each row's free cells onto the simplex; structural zeros stay 0."""
+    if free.all():
+        return project_rows_to_simplex(P)
+    F = free.reshape(P.shape)
+    out = np.zeros_like(P)
+    for r in range(P.shape[0]):
+        out[r, F[r]] = project_rows_to_simplex(P[r, F[r]][None, :])[0]
+    return out
+
+
+def _slsqp(
+    G: np.ndarray, B: np.ndarray, R: int, C: int, free: np.ndarray
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Fallback: the same quadratic program with SLSQP and the exact gradient."""
     P0, *_ = np.linalg.lstsq(G, B, rcond=None)
-    P0 = project_rows_to_simplex(P0)
+    P0 = _project_free(P0, free)
 
     def fun(p: np.ndarray) -> tuple[float, np.ndarray]:
         Pm = p.reshape(R, C)
@@ -139,11 +165,11 @@ def _slsqp(G: np.ndarray, B: np.ndarray, R: int, C: int) -> tuple[np.ndarray, di
         P0.ravel(),
         jac=True,
         method="SLSQP",
-        bounds=[(0.0, 1.0)] * (R * C),
+        bounds=[(0.0, 1.0) if f else (0.0, 0.0) for f in free],
         constraints=[cons],
         options={"ftol": 1e-13, "maxiter": 1000},
     )
-    P = project_rows_to_simplex(sol.x.reshape(R, C))
+    P = _project_free(sol.x.reshape(R, C), free)
     return P, {"solver": "slsqp", "success": bool(sol.success)}
 
 
@@ -237,7 +263,8 @@ class Goodman:
                 interval_fn=ols_interval,
                 options={"weights": self.weights, "constrained": False},
             )
-        P, info = simplex_least_squares(x, y, w)
+        zeros = structural_zeros(tab.origin, tab.destination)
+        P, info = simplex_least_squares(x, y, w, zeros=zeros)
         diag.update({"qp_" + k: v for k, v in info.items()})
         diag["n_out_of_range_unconstrained"] = len(oor)
         draws = None
@@ -249,7 +276,7 @@ class Goodman:
             draws = np.empty((self.n_boot, R, C))
             for b in _progress(range(self.n_boot), self.progress, "goodman bootstrap", U * 0.0):
                 idx = rng.integers(0, U, U)
-                draws[b], _ = simplex_least_squares(x[idx], y[idx], w[idx])
+                draws[b], _ = simplex_least_squares(x[idx], y[idx], w[idx], zeros=zeros)
         lo = hi = None
         if draws is not None:
             lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
