@@ -41,9 +41,14 @@ One iteration of every chain:
 
 Only the scales of the global moves adapt, during warm-up (target acceptance 0.3).
 Mixing remains slow on large problems (bulk ESS of the aggregate shares about 1-3 % of
-the draws on 3 x 3 / 5 x 4 sets of 30-600 units), so ``draws`` and ``thin`` must often be
-raised to meet ``max R-hat <= 1.01`` and ``min bulk ESS >= 400``; the fit warns
-(:class:`~congresslab.transfers.diagnostics.ConvergenceWarning`) when they are not met.
+the draws on 3 x 3 / 5 x 4 sets of 30-600 units), so by default the chains are extended
+(draws appended) until ``max R-hat <= 1.01`` and ``min bulk ESS >= 400``, within a length
+cap; the fit warns (:class:`~congresslab.transfers.diagnostics.ConvergenceWarning`) when
+they are not met.
+
+Structural zeros (cells that cannot hold voters, such as ``_entry -> _exit``) are exactly
+0: each row's Dirichlet is over its free cells, the alpha of a zero cell only has its prior
+(it is reported as NaN), and the 2 x 2 lines through a zero are never proposed.
 
 The aggregate transfer shares reported are the vote-weighted shares
 ``sum_i X_ir beta_irc / sum_i X_ir`` (the latent-cell version ``sum_i n_irc / sum_i n_ir.``
@@ -123,7 +128,7 @@ class MDFit:
     settings : dict
         The arguments used, plus acceptance rates of the Metropolis moves.
     alpha_mean : ndarray, shape (R, C)
-        Posterior mean of the Dirichlet parameters ``alpha``.
+        Posterior mean of the Dirichlet parameters ``alpha`` (NaN for structural zeros).
     """
 
     agg_draws: np.ndarray
@@ -213,7 +218,7 @@ def validate_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return Xa.astype(np.int64), Ta.astype(np.int64)
 
 
-def _structural_zeros(mask: np.ndarray | None, X: np.ndarray, T: np.ndarray) -> np.ndarray:
+def _zero_mask(mask: np.ndarray | None, X: np.ndarray, T: np.ndarray) -> np.ndarray:
     """Validate a structural-zero mask; return it as a float (R, C) array (1 = zero)."""
     R, C = X.shape[1], T.shape[1]
     if mask is None:
@@ -925,7 +930,7 @@ def fit_md(
         shift_moves = 3 * R * C
     if R < 2:
         ridge_moves, shift_moves = 0, 0
-    zm = _structural_zeros(structural_zeros, X, T)
+    zm = _zero_mask(structural_zeros, X, T)
     rng = np.random.default_rng(seed)
 
     N = X.sum(1)
