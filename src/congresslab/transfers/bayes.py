@@ -347,9 +347,11 @@ def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
     step = np.empty(C)
     new = np.empty(C)
     cur = _lcp(phi, S, U, l1, l2, z)
+    fresh = False  # L is the Cholesky factor at the current phi
     for _ in range(100):
         _prec(phi, S, U, l1, l2, z, grad, P)
-        if _chol(P, L):
+        fresh = _chol(P, L)
+        if fresh:
             # solve P step = grad
             for i in range(C):
                 v = grad[i]
@@ -385,6 +387,7 @@ def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
             t *= 0.5
         if not found:
             break
+        fresh = False
         moved = 0.0
         for c in range(C):
             moved = max(moved, abs(new[c] - phi[c]))
@@ -394,6 +397,8 @@ def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
             break
     for c in range(C):
         mode[c] = phi[c]
+    if fresh:  # converged without moving since the last factorisation
+        return
     _prec(phi, S, U, l1, l2, z, grad, P)
     if not _chol(P, L):
         for i in range(C):
