@@ -60,8 +60,8 @@ __all__ = [
 METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 
 #: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this; beyond, the LP
-#: estimator. With its defaults the sampler took 7-25 s on the benchmark sets of up to
-#: 1,040 units × 2 × 2 and 64 units × 5 × 4, and 130 s on 620 units × 5 × 4 (12,400 cells)
+#: estimator. With its defaults the sampler took 6-24 s on the benchmark sets of up to
+#: 1,040 units × 2 × 2 and 64 units × 5 × 4, and 127 s on 620 units × 5 × 4 (12,400 cells)
 #: on an idle 2-core machine (``reports/benchmarks.md``); the cap keeps ``auto`` within a
 #: few minutes.
 AUTO_BAYES_MAX_CELLS: int = 15_000
