@@ -129,10 +129,25 @@ def test_nonconvergence_raise(fake):
 def test_auto_rule(fake, monkeypatch):
     fake()
     assert choose_method(tab(10)) == "bayes"
-    monkeypatch.setattr(api, "AUTO_BAYES_MAX_CELLS", 10)
+    monkeypatch.setattr(api, "AUTO_BAYES_MAX_COST", 10)
     assert choose_method(tab(10)) == "lp"
     res = estimate(tab(10), n_boot=0)
     assert res.method == "lp" and res.diagnostics["auto_choice"] == "lp"
+
+
+@pytest.mark.parametrize(
+    ("U", "R", "C", "method"),
+    [(3000, 2, 2, "bayes"), (620, 5, 4, "bayes"), (1000, 5, 4, "bayes"),
+     (400, 6, 6, "lp"), (150, 10, 10, "lp")],
+)  # fmt: skip
+def test_auto_rule_weighs_cells_per_unit(U, R, C, method):
+    # 3,000 x 2 x 2 and 150 x 10 x 10 have the same number of cells, but the second took
+    # 500 s without converging (measured): auto's cost grows with (R * C) ** 2
+    rng = np.random.default_rng(0)
+    X = rng.integers(1, 50, size=(U, R))
+    T = np.zeros((U, C), dtype=int)
+    T[:, 0] = X.sum(1)
+    assert choose_method(UnitTable.from_arrays(X, T)) == method
 
 
 def test_real_sampler_small():

@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - fallback while diagnostics.py is absen
 
 __all__ = [
     "METHODS",
-    "AUTO_BAYES_MAX_CELLS",
+    "AUTO_BAYES_MAX_COST",
     "ConvergenceError",
     "ConvergenceWarning",
     "MultinomialDirichlet",
@@ -59,12 +59,17 @@ __all__ = [
 
 METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 
-#: ``auto`` uses the Bayesian model when ``n_units * R * C`` is at most this; beyond, the LP
-#: estimator. With its defaults the sampler took 6-24 s on the benchmark sets of up to
-#: 1,040 units × 2 × 2 and 64 units × 5 × 4, and 127 s on 620 units × 5 × 4 (12,400 cells)
-#: on an idle 2-core machine (``reports/benchmarks.md``); the cap keeps ``auto`` within a
-#: few minutes.
-AUTO_BAYES_MAX_CELLS: int = 15_000
+#: ``auto`` uses the Bayesian model when ``n_units * (R * C) ** 2`` is at most this; beyond,
+#: the LP estimator. The sampler's run time to convergence grows about linearly with the
+#: number of units and with the square of the number of cells per unit (more cells: more
+#: work per iteration and slower mixing). Measured with defaults on an idle 2-core machine,
+#: seconds ≈ 0.0006 × n_units × (R·C)²: 7 s for 1,040 × 2 × 2, 6.5 s for 212 × 3 × 3,
+#: 127 s for 620 × 5 × 4 (``reports/benchmarks.md``); SIMULATED: 18 s for 3,000 × 2 × 2,
+#: 75 s for 1,500 × 3 × 3, 192 s for 800 × 5 × 4, 250 s for 100 × 8 × 8, 310 s for
+#: 400 × 6 × 6, and 150 × 10 × 10 still short of R-hat 1.01 after 500 s. The cap keeps
+#: ``auto`` within about four minutes (every New Zealand 5 × 4 electorate, up to 1,000
+#: polling places, stays with ``bayes``).
+AUTO_BAYES_MAX_COST: int = 400_000
 
 
 class ConvergenceError(RuntimeError):
@@ -238,7 +243,8 @@ def choose_method(table: UnitTable) -> str:
     """The method ``"auto"`` uses for ``table`` (never looks at any truth).
 
     Rule: the Bayesian multinomial–Dirichlet model when the problem is small enough to sample in
-    minutes (``n_units * R * C <=`` :data:`AUTO_BAYES_MAX_CELLS`); otherwise the LP estimator
+    a few minutes (``n_units * (R * C) ** 2 <=`` :data:`AUTO_BAYES_MAX_COST`, see there for the
+    measured run times); otherwise the LP estimator
     with one unit-level refinement step (tslphom-like), fast at any size. Evidence
     (``reports/benchmarks.md``): on the four New Zealand 5 × 4 sets and on senc the
     multinomial–Dirichlet model has the lowest errors (as in the published comparisons of Pavía
@@ -254,7 +260,7 @@ def choose_method(table: UnitTable) -> str:
     True
     """
     R, C = table.shape
-    if table.n_units * R * C <= AUTO_BAYES_MAX_CELLS:
+    if table.n_units * (R * C) ** 2 <= AUTO_BAYES_MAX_COST:
         return "bayes"
     return "lp"
 
