@@ -155,6 +155,46 @@ def test_global_lp_recovers_truth_on_2000_units():
     assert np.abs(res.params - P).max() < 0.05
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lphom_dual_reaches_the_primal_optimum(seed):
+    """lphom solves the dual LP; its P reaches the optimum of the primal LAD problem."""
+    from scipy.optimize import linprog
+
+    from congresslab.transfers.lp import lphom
+
+    rng = np.random.default_rng(seed)
+    U, R, C = 40, 4, 3
+    X = rng.integers(0, 300, size=(U, R)).astype(float)
+    X[:, 0] += 1
+    T = np.stack([rng.multinomial(X[u].sum(), rng.dirichlet(np.ones(C))) for u in range(U)])
+    P, _ = lphom(X, T)
+    assert P.min() >= 0
+    np.testing.assert_allclose(P.sum(1), 1.0)
+    # primal: min sum e+ + e-  s.t.  X P + e+ - e- = T, rows of P on the simplex
+    k, m = R * C, U * C
+    A_p = np.zeros((m, k))
+    for u in range(U):
+        for c in range(C):
+            A_p[u * C + c, c::C] = X[u]
+    A = np.block(
+        [[A_p, np.eye(m), -np.eye(m)], [np.kron(np.eye(R), np.ones((1, C))), np.zeros((R, 2 * m))]]
+    )
+    b = np.concatenate([T.ravel(), np.ones(R)])
+    sol = linprog(np.r_[np.zeros(k), np.ones(2 * m)], A_eq=A, b_eq=b, method="highs")
+    assert sol.status == 0
+    assert np.abs(T - X @ P).sum() == pytest.approx(sol.fun, rel=1e-7)
+
+
+def test_lp_bootstrap_is_independent_of_threads(monkeypatch):
+    import congresslab.transfers.lp as lp_mod
+
+    tab = heterogeneous(3)
+    a = LinearProgram(tab, n_boot=20, progress=False).fit().conf_int()
+    monkeypatch.setattr(lp_mod.os, "cpu_count", lambda: 1)
+    b = LinearProgram(tab, n_boot=20, progress=False).fit().conf_int()
+    np.testing.assert_array_equal(a[["lower", "upper"]], b[["lower", "upper"]])
+
+
 def test_lp_handles_origin_absent_from_bootstrap_sample():
     # origin C only present in one unit: many bootstrap samples miss it
     X = np.array([[50, 50, 0]] * 8 + [[40, 40, 20]])

@@ -3,9 +3,10 @@
 Global model (lphom; Romero, Pavía, Martín & Romero 2020)
     Find one transfer matrix ``P`` (rows on the simplex) minimising the total absolute
     deviation between observed and fitted destination counts,
-    ``sum_u sum_c |T_uc - sum_r X_ur P_rc|``. Written as a linear program with
-    ``e+ - e- = T - X P`` and solved with HiGHS (``scipy.optimize.linprog``) on sparse,
-    vectorised constraint matrices. The heterogeneity index
+    ``sum_u sum_c |T_uc - sum_r X_ur P_rc|``. Solved as the dual linear program (``R * C``
+    constraints, one bounded variable per unit and destination; ``P`` is read off its
+    multipliers) with HiGHS' interior point (``scipy.optimize.linprog``) on sparse,
+    vectorised matrices. The heterogeneity index
     ``HETe = 100 * sum|T - X P| / sum(T)`` (percent of votes the homogeneous model cannot
     place) is reported in the diagnostics.
 
@@ -44,9 +45,11 @@ True
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy as np
@@ -66,7 +69,12 @@ def _progress(
     it: Iterable[_T], enabled: bool, desc: str, total: float | None = None
 ) -> Iterator[_T]:
     """tqdm on stderr, shown only when the loop lasts more than two seconds."""
-    return iter(tqdm(it, desc=desc, file=sys.stderr, disable=not enabled, delay=2.0, leave=False))
+    return iter(
+        tqdm(
+            it, total=total, desc=desc, file=sys.stderr, disable=not enabled, delay=2.0,
+            leave=False,
+        )
+    )  # fmt: skip
 
 
 def heterogeneity_index(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> float:
@@ -105,27 +113,25 @@ def lphom(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     scale = X.sum() / U  # condition the LP: counts in units of the mean unit size
     Xs, Ts = X / scale, T / scale
     RC, UC = R * C, U * C
-    # rows (u, c) of the fit constraints; columns (r, c) of P
+    # Solved as its dual, which has R*C constraints instead of U*C (6-7x faster with HiGHS'
+    # interior point at 2,000-20,000 units, same optimum):
+    #   max  sum_uc T_uc d_uc - sum_r mu_r   s.t.  sum_u X_ur d_uc <= mu_r,  -1 <= d <= 1,
+    # (min over rows of P on the simplex of sum_uc |T - XP| = max over |d| <= 1 of
+    # d.(T - XP)); P_rc is the multiplier of constraint (r, c).
     u_idx, r_idx, c_idx = np.meshgrid(np.arange(U), np.arange(R), np.arange(C), indexing="ij")
-    rows = (u_idx * C + c_idx).ravel()
-    cols = (r_idx * C + c_idx).ravel()
-    vals = Xs[u_idx, r_idx].ravel()
-    A_fit_p = sp.csr_array((vals, (rows, cols)), shape=(UC, RC))
-    eye = sp.eye_array(UC, format="csr")
-    A_fit = sp.hstack([A_fit_p, eye, -eye], format="csr")
-    A_sum = sp.hstack(
-        [sp.kron(sp.eye_array(R), np.ones((1, C))), sp.csr_array((R, 2 * UC))], format="csr"
-    )
-    A_eq = sp.vstack([A_fit, A_sum], format="csr")
-    b_eq = np.concatenate([Ts.ravel(), np.ones(R)])
-    cost = np.concatenate([np.zeros(RC), np.ones(2 * UC)])
+    rows = (r_idx * C + c_idx).ravel()
+    cols = (u_idx * C + c_idx).ravel()
+    A_d = sp.csr_array((Xs[u_idx, r_idx].ravel(), (rows, cols)), shape=(RC, UC))
+    A_mu = sp.csr_array((-np.ones(RC), (np.arange(RC), np.repeat(np.arange(R), C))), shape=(RC, R))
+    A_ub = sp.hstack([A_d, A_mu], format="csr")
+    cost = np.concatenate([-Ts.ravel(), np.ones(R)])
     bounds = np.column_stack(
-        [np.zeros(RC + 2 * UC), np.concatenate([np.ones(RC), np.full(2 * UC, np.inf)])]
+        [np.r_[np.full(UC, -1.0), np.full(R, -np.inf)], np.r_[np.ones(UC), np.full(R, np.inf)]]
     )
-    sol = linprog(cost, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs-ipm")
+    sol = linprog(cost, A_ub=A_ub, b_ub=np.zeros(RC), bounds=bounds, method="highs-ipm")
     if sol.status != 0:
         raise RuntimeError(f"lphom linear program failed: {sol.message}")
-    P = np.clip(sol.x[:RC].reshape(R, C), 0, None)
+    P = np.clip(-sol.ineqlin.marginals.reshape(R, C), 0, None)
     P = P / P.sum(1, keepdims=True)
     return P, {"HETe": heterogeneity_index(X, T, P), "status": int(sol.status)}
 
@@ -266,7 +272,7 @@ class LinearProgram:
         t0 = time.perf_counter()
         tab = self.table
         X, T = tab.X, tab.T
-        U, (R, C) = tab.n_units, tab.shape
+        U = tab.n_units
         P, n, info = self._estimate(X, T, self.unit_level)
         diag: dict[str, Any] = {"unit_level": self.unit_level, **info}
         unit_params = None
@@ -276,10 +282,16 @@ class LinearProgram:
         draws = lo = hi = None
         if self.n_boot > 1:
             rng = np.random.default_rng(self.seed)
-            draws = np.empty((self.n_boot, R, C))
-            for b in _progress(range(self.n_boot), self.progress, "lp bootstrap"):
-                idx = rng.integers(0, U, U)
-                draws[b] = self._estimate(X[idx], T[idx], self.unit_level)[0]
+            idx = [rng.integers(0, U, U) for _ in range(self.n_boot)]
+
+            def refit(i: np.ndarray) -> np.ndarray:
+                return self._estimate(X[i], T[i], self.unit_level)[0]
+
+            # HiGHS releases the GIL: the replicates run in threads (resamples drawn first,
+            # so the draws do not depend on the number of threads)
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                reps = _progress(pool.map(refit, idx), self.progress, "lp bootstrap", self.n_boot)
+                draws = np.stack(list(reps))
             diag["bootstrap"] = {
                 "n_boot": self.n_boot,
                 "seed": self.seed,
