@@ -87,6 +87,13 @@ def test_lp_bootstrap_same_seed_same_numbers():
     assert (a["lower"] <= a["upper"]).all()
 
 
+@pytest.mark.parametrize("constrained", [False, True])
+def test_goodman_too_few_units(constrained):
+    tab = UnitTable.from_arrays([[10, 20, 30], [5, 5, 5]], [[30, 30], [7, 8]])
+    with pytest.raises(ValueError, match="2 unit\\(s\\) for 3 origins"):
+        Goodman(tab, constrained=constrained).fit()
+
+
 def test_goodman_flags_out_of_range():
     # two units, origin B goes entirely to y in one unit and x in the other: OLS overshoots
     X = np.array([[90, 10], [10, 90], [50, 50]])

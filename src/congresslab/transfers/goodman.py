@@ -229,6 +229,12 @@ class Goodman:
         tab = self.table
         x, y, w = self._design(tab)
         R, C = tab.shape
+        if tab.n_units <= R:
+            raise ValueError(
+                f"goodman needs more units than origin categories: {tab.n_units} unit(s) for "
+                f"{R} origins leave the regression without residual degrees of freedom; use "
+                "'bounds' or 'lp'"
+            )
         fits = [sm.WLS(y[:, c], x, weights=w).fit() for c in range(C)]
         P_ols = np.column_stack([f.params for f in fits])
 
@@ -274,7 +280,7 @@ class Goodman:
             rng = np.random.default_rng(self.seed)
             U = tab.n_units
             draws = np.empty((self.n_boot, R, C))
-            for b in _progress(range(self.n_boot), self.progress, "goodman bootstrap", U * 0.0):
+            for b in _progress(range(self.n_boot), self.progress, "goodman bootstrap", self.n_boot):
                 idx = rng.integers(0, U, U)
                 draws[b], _ = simplex_least_squares(x[idx], y[idx], w[idx], zeros=zeros)
         lo = hi = None
