@@ -206,9 +206,19 @@ def test_lp_handles_origin_absent_from_bootstrap_sample():
     # origin C only present in one unit: many bootstrap samples miss it
     X = np.array([[50, 50, 0]] * 8 + [[40, 40, 20]])
     T = np.array([[60, 40]] * 8 + [[50, 50]])
-    res = LinearProgram(UnitTable.from_arrays(X, T), n_boot=30, progress=False).fit()
+    tab = UnitTable.from_arrays(X, T)
+    res = LinearProgram(tab, n_boot=30, progress=False).fit()
     assert np.isfinite(res.conf_int()[["lower", "upper"]].to_numpy()).all()
     np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+    # replicates without origin C give no estimate for it (not an arbitrary LP vertex)
+    missing = res.diagnostics["bootstrap"]["replicates_without_origin"]
+    absent = np.isnan(res.draws[:, 2, 0])
+    assert missing[tab.origin[2]] == absent.sum() > 0 and missing[tab.origin[0]] == 0
+    assert not np.isnan(res.draws[absent][:, :2]).any()
+    with warnings.catch_warnings():  # 8 identical units: statsmodels flags the rank
+        warnings.simplefilter("ignore")
+        gs = Goodman(tab, constrained=True, n_boot=30, progress=False).fit()
+    assert np.isnan(gs.draws[:, 2]).any() and np.isfinite(gs.conf_int()["lower"]).all()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

@@ -275,7 +275,7 @@ class Goodman:
         diag["n_out_of_range_unconstrained"] = len(oor)
         draws = None
         if self.n_boot > 1:
-            from congresslab.transfers.lp import _progress
+            from congresslab.transfers.lp import _nan_interval, _progress
 
             rng = np.random.default_rng(self.seed)
             U = tab.n_units
@@ -283,9 +283,10 @@ class Goodman:
             for b in _progress(range(self.n_boot), self.progress, "goodman bootstrap", self.n_boot):
                 idx = rng.integers(0, U, U)
                 draws[b], _ = simplex_least_squares(x[idx], y[idx], w[idx], zeros=zeros)
+                draws[b][tab.X[idx].sum(0) == 0] = np.nan  # origin absent from the resample
         lo = hi = None
         if draws is not None:
-            lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+            lo, hi = _nan_interval(draws, alpha)
         return TransferResults(
             method=self.name,
             table=tab,

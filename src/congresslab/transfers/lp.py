@@ -27,7 +27,9 @@ Romero 2024)
     Unit tables are exposed through :attr:`TransferResults.unit_transfer`.
 
 Intervals are bootstrap percentile intervals: units are resampled with replacement
-``n_boot`` times (seeded) and the whole estimator (global LP and refinement) refitted.
+``n_boot`` times (seeded) and the whole estimator (global LP and refinement) refitted. A
+replicate whose resample has no voter of an origin has no estimate for that row (NaN in
+``draws``, left out of its interval; counted in ``diagnostics["bootstrap"]``).
 
 Examples
 --------
@@ -75,6 +77,13 @@ def _progress(
             leave=False,
         )
     )  # fmt: skip
+
+
+def _nan_interval(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over the replicates, skipping those where a row is NaN."""
+    with np.errstate(all="ignore"):
+        lo, hi = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+    return lo, hi
 
 
 def heterogeneity_index(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> float:
@@ -285,7 +294,9 @@ class LinearProgram:
             idx = [rng.integers(0, U, U) for _ in range(self.n_boot)]
 
             def refit(i: np.ndarray) -> np.ndarray:
-                return self._estimate(X[i], T[i], self.unit_level)[0]
+                P_b = self._estimate(X[i], T[i], self.unit_level)[0]
+                P_b[X[i].sum(0) == 0] = np.nan  # origin absent from the resample: no estimate
+                return P_b
 
             # HiGHS releases the GIL: the replicates run in threads (resamples drawn first,
             # so the draws do not depend on the number of threads)
@@ -296,8 +307,11 @@ class LinearProgram:
                 "n_boot": self.n_boot,
                 "seed": self.seed,
                 "refit": "unit_level" if self.unit_level else "global",
+                "replicates_without_origin": dict(
+                    zip(tab.origin, np.isnan(draws[:, :, 0]).sum(0).tolist(), strict=True)
+                ),
             }
-            lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+            lo, hi = _nan_interval(draws, alpha)
         return TransferResults(
             method=self.name,
             table=tab,

@@ -140,7 +140,8 @@ class TransferResults:
         if self.interval_kind == "bounds" and self.lower is not None:
             return self.lower, self.upper
         if self.draws is not None and len(self.draws) > 1:
-            lo, hi = np.quantile(self.draws, [alpha / 2, 1 - alpha / 2], axis=0)
+            with np.errstate(all="ignore"):  # bootstrap rows without data are NaN
+                lo, hi = np.nanquantile(self.draws, [alpha / 2, 1 - alpha / 2], axis=0)
             return lo, hi
         if self.interval_fn is not None:
             return self.interval_fn(alpha)
