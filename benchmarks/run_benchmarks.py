@@ -201,10 +201,14 @@ def timing() -> list[str]:
             lambda: LinearProgram(tab, unit_level=False, n_boot=0).fit(),
         ),
         ("lp + unit-level refinement, no bootstrap", lambda: LinearProgram(tab, n_boot=0).fit()),
+        (
+            "lp default (refinement + 100 bootstrap replicates)",
+            lambda: LinearProgram(tab, progress=False).fit(),
+        ),
     ]
     for label, f in cases:
         best = np.inf
-        reps = 1 if "refinement" in label else 3
+        reps = 1 if "refinement" in label or "bootstrap replicates" in label else 3
         for _ in range(reps):
             t0 = time.perf_counter()
             f()
@@ -213,6 +217,35 @@ def timing() -> list[str]:
             label += " (1 run)"
         out.append(f"| {label} | {best:.3f} |")
         print(f"  timing {label}: {best:.3f} s", file=sys.stderr)
+    return out
+
+
+def bayes_timing(sizes: tuple[int, ...] = (100, 800)) -> list[str]:
+    """``bayes`` with its defaults on SIMULATED 5 × 4 problems of congress size (one run each).
+
+    The project's targets are 5 s for 100 units and 20 s for 800 units, converged.
+    """
+    from congresslab.benchmarks import aggregate_mae
+
+    out = [
+        "| units × 5 × 4 | seconds | draws per chain | max R-hat | min bulk ESS | converged "
+        "| MAE pp |",
+        "|---:|---:|---:|---:|---:|:---:|---:|",
+    ]
+    for U in sizes:
+        tab, truth, _cells = synthetic(U=U, seed=7)
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = MultinomialDirichlet(tab, progress=False).fit()
+        sec = time.perf_counter() - t0
+        d = res.diagnostics
+        out.append(
+            f"| {U} | {sec:.1f} | {d['settings']['draws']} | {d['rhat_max']:.3f} | "
+            f"{d['ess_bulk_min']:.0f} | {'yes' if d['converged'] else 'no'} | "
+            f"{fmt(aggregate_mae(res, truth))} |"
+        )
+        print(f"  bayes timing {U} units: {sec:.1f} s", file=sys.stderr)
     return out
 
 
@@ -305,6 +338,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_timing:
         lines += ["## Timing: SIMULATED 2,000 units × 5 × 4", ""]
         lines += timing()
+        lines.append("")
+        lines += [
+            "## Timing: `bayes` on SIMULATED congress-sized problems (defaults, one run)",
+            "",
+            "Same generator as above (400 voters per unit, conc = 30), seed 7. Targets: 5 s "
+            "for 100 units, 20 s for 800 units.",
+            "",
+        ]
+        lines += bayes_timing()
         lines.append("")
     text = "\n".join(lines)
     print(text)
