@@ -141,7 +141,9 @@ def lphom(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     if sol.status != 0:
         raise RuntimeError(f"lphom linear program failed: {sol.message}")
     P = np.clip(-sol.ineqlin.marginals.reshape(R, C), 0, None)
-    P = P / P.sum(1, keepdims=True)
+    s = P.sum(1, keepdims=True)
+    # an origin with no voters (possible in a bootstrap resample) carries no information
+    P = np.divide(P, s, out=np.full_like(P, 1.0 / C), where=s > 0)
     return P, {"HETe": heterogeneity_index(X, T, P), "status": int(sol.status)}
 
 
