@@ -39,7 +39,7 @@ import statsmodels.api as sm
 from scipy.optimize import minimize, nnls
 
 from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
-from congresslab.transfers.results import TransferResults
+from congresslab.transfers.results import TransferResults, percentile_interval
 
 __all__ = ["Goodman", "simplex_least_squares", "project_rows_to_simplex"]
 
@@ -275,7 +275,7 @@ class Goodman:
         diag["n_out_of_range_unconstrained"] = len(oor)
         draws = None
         if self.n_boot > 1:
-            from congresslab.transfers.lp import _nan_interval, _progress
+            from congresslab.transfers.lp import _progress
 
             rng = np.random.default_rng(self.seed)
             U = tab.n_units
@@ -286,7 +286,7 @@ class Goodman:
                 draws[b][tab.X[idx].sum(0) == 0] = np.nan  # origin absent from the resample
         lo = hi = None
         if draws is not None:
-            lo, hi = _nan_interval(draws, alpha)
+            lo, hi = percentile_interval(draws, alpha)
         return TransferResults(
             method=self.name,
             table=tab,

@@ -60,7 +60,7 @@ from scipy.optimize import linprog
 from tqdm import tqdm
 
 from congresslab.transfers.data import UnitTable, as_unit_table
-from congresslab.transfers.results import TransferResults
+from congresslab.transfers.results import TransferResults, percentile_interval
 
 __all__ = ["LinearProgram", "lphom", "lp_unit_tables", "heterogeneity_index"]
 
@@ -77,13 +77,6 @@ def _progress(
             leave=False,
         )
     )  # fmt: skip
-
-
-def _nan_interval(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval over the replicates, skipping those where a row is NaN."""
-    with np.errstate(all="ignore"):
-        lo, hi = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
-    return lo, hi
 
 
 def heterogeneity_index(X: np.ndarray, T: np.ndarray, P: np.ndarray) -> float:
@@ -313,7 +306,7 @@ class LinearProgram:
                     zip(tab.origin, np.isnan(draws[:, :, 0]).sum(0).tolist(), strict=True)
                 ),
             }
-            lo, hi = _nan_interval(draws, alpha)
+            lo, hi = percentile_interval(draws, alpha)
         return TransferResults(
             method=self.name,
             table=tab,

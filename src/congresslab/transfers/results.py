@@ -28,7 +28,23 @@ import pandas as pd
 
 from congresslab.transfers.data import UnitTable
 
-__all__ = ["TransferResults", "TransferSummary"]
+__all__ = ["TransferResults", "TransferSummary", "percentile_interval"]
+
+
+def percentile_interval(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-tailed ``1 - alpha`` interval of posterior or bootstrap draws ``(S, R, C)``.
+
+    NaN draws are skipped: a bootstrap resample without voters of an origin has no estimate
+    for that row.
+
+    Examples
+    --------
+    >>> d = np.array([[[0.1]], [[0.3]], [[np.nan]], [[0.2]]])
+    >>> [round(a.item(), 6) for a in percentile_interval(d, 0.5)]
+    [0.15, 0.25]
+    """
+    lo, hi = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+    return lo, hi
 
 IntervalFn = Callable[[float], tuple[np.ndarray, np.ndarray]]
 
@@ -140,9 +156,7 @@ class TransferResults:
         if self.interval_kind == "bounds" and self.lower is not None:
             return self.lower, self.upper
         if self.draws is not None and len(self.draws) > 1:
-            with np.errstate(all="ignore"):  # bootstrap rows without data are NaN
-                lo, hi = np.nanquantile(self.draws, [alpha / 2, 1 - alpha / 2], axis=0)
-            return lo, hi
+            return percentile_interval(self.draws, alpha)
         if self.interval_fn is not None:
             return self.interval_fn(alpha)
         if self.lower is not None and np.isclose(alpha, self.alpha):
