@@ -208,7 +208,7 @@ def timing() -> list[str]:
     ]
     for label, f in cases:
         best = np.inf
-        reps = 1 if "refinement" in label or "bootstrap replicates" in label else 3
+        reps = 1 if "refinement" in label else 3
         for _ in range(reps):
             t0 = time.perf_counter()
             f()
