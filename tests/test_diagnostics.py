@@ -54,3 +54,17 @@ def test_constant_and_shapes():
         rhat(np.zeros(10))
     with pytest.raises(ValueError, match="at least 4 draws"):
         ess_bulk(np.zeros((2, 3)))
+
+
+def test_rank_normalisation_uses_average_ranks_for_ties():
+    """The fast sort-based ranks equal scipy's average ranks, with and without ties."""
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
+    from congresslab.transfers.diagnostics import _z_scale
+
+    rng = np.random.default_rng(4)
+    x = np.stack([rng.normal(size=(4, 300)), rng.integers(0, 5, (4, 300)).astype(float)], -1)
+    flat = x.reshape(-1, 2)
+    expected = ndtri((rankdata(flat, axis=0) - 0.375) / (flat.shape[0] + 0.25))
+    assert np.allclose(_z_scale(x).reshape(-1, 2), expected)

@@ -154,7 +154,7 @@ class MultinomialDirichlet:
         progress: bool = True,
         lambda1: float = 4.0,
         lambda2: float = 2.0,
-        max_extensions: int = 5,
+        max_extensions: int = 10,
         on_nonconvergence: str = "warn",
         **table_options: Any,
     ) -> None:
