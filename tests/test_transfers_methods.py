@@ -319,3 +319,47 @@ def test_simplex_fallback_respects_structural_zeros():
         assert Q[0, 2] == 0.0
         np.testing.assert_allclose(Q.sum(1), 1.0)
     np.testing.assert_allclose(P_nnls, P_sl, atol=1e-4)
+
+
+def test_goodman_unconstrained_entry_exit_structural_zero():
+    """Unconstrained Goodman: entry→exit is exactly 0 with a zero-width interval, rows sum
+    to 1, and the other cells keep finite intervals around their estimates."""
+    tab = _entry_exit_table()
+    res = Goodman(tab).fit()
+    assert res.transfer.loc["_entry", "_exit"] == 0.0
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+    ci = res.conf_int(0.1).set_index(["origin", "destination"])
+    assert ci.loc[("_entry", "_exit"), ["lower", "upper"]].tolist() == [0.0, 0.0]
+    free = ci.drop(("_entry", "_exit"))
+    assert ((free["lower"] < free["estimate"]) & (free["estimate"] < free["upper"])).all()
+    assert res.diagnostics["structural_zeros"] == 1
+
+
+def test_restrict_to_zeros_is_the_constrained_least_squares_optimum():
+    """With equal column covariances (X'WX)^-1 the restriction equals the stacked weighted
+    least squares solved directly with the zero and row-sum constraints (KKT system)."""
+    from congresslab.transfers.goodman import restrict_to_zeros
+
+    rng = np.random.default_rng(8)
+    U, R, C = 40, 3, 3
+    x = rng.dirichlet(np.ones(R), U)
+    y = rng.dirichlet(np.ones(C), U)
+    w = rng.uniform(50, 500, U)
+    G = x.T @ (w[:, None] * x)
+    P = np.linalg.solve(G, x.T @ (w[:, None] * y))
+    zeros = np.zeros((R, C), bool)
+    zeros[2, 1] = zeros[0, 2] = True
+    Q, se = restrict_to_zeros(P, [np.linalg.inv(G)] * C, zeros)
+    # direct: minimise sum_c (y_c - x b_c)' W (y_c - x b_c) s.t. A vec(P) = q
+    H = np.kron(np.eye(C), G)
+    g = np.concatenate([x.T @ (w * y[:, c]) for c in range(C)])
+    rz, cz = np.nonzero(zeros)
+    A = np.zeros((len(rz) + R, R * C))
+    A[np.arange(len(rz)), cz * R + rz] = 1.0
+    for r in range(R):
+        A[len(rz) + r, r::R] = 1.0
+    q = np.r_[np.zeros(len(rz)), np.ones(R)]
+    kkt = np.block([[H, A.T], [A, np.zeros((len(q), len(q)))]])
+    direct = np.linalg.solve(kkt, np.r_[g, q])[: R * C].reshape(C, R).T
+    np.testing.assert_allclose(Q, direct, atol=1e-10)
+    assert (Q[zeros] == 0).all() and (se[zeros] == 0).all() and (se[~zeros] > 0).all()

@@ -104,6 +104,7 @@ _PHI_MIN, _PHI_MAX = -12.0, 10.0  # box for the Newton search of the mode of log
 _TINY = 1e-300
 _MAX_LENGTH_FACTOR = 32  # extensions stop at 32 x the requested number of draws
 _MAX_STEP = 0.5  # an extension adds at most half the stored draws
+_RHAT_SCALE = 0.01  # R-hat - 1 is assumed to shrink like 1 / draws towards this
 
 
 @dataclass(frozen=True)
@@ -892,8 +893,8 @@ def fit_md(
         ``draws``, so a run costs at most about ``warmup + 32 * draws * thin``
         iterations. On the benchmark sets te_tai_tonga (620 units, 5 x 4) takes about two
         minutes; a SIMULATED 2025-like congress (102 federations, 6 x 5) needs about
-        21,000 draws per chain (16,000 give max R-hat 1.013) and stops at about 23,000. The result is deterministic
-        given ``seed``. Use 0 for a fixed-length run.
+        21,000 draws per chain (16,000 give max R-hat 1.013) and stops at about 23,000.
+        The result is deterministic given ``seed``. Use 0 for a fixed-length run.
     structural_zeros : array_like of bool, shape (R, C), optional
         Cells that cannot hold voters (e.g. new members who left before the second
         round): their share is 0 in every unit and every draw, and each row's Dirichlet
@@ -1018,7 +1019,7 @@ def fit_md(
         # most half as many again: short runs underestimate the ESS rate, and a smaller
         # step overshoots less (measured: a doubling rule ended 30-100 % past the length
         # at which the criteria first held), within the length cap
-        need = 1.1 * max(400.0 / max(np.nanmin(eb), 1.0), (np.nanmax(rh) - 1.0) / 0.01)
+        need = 1.1 * max(400.0 / max(np.nanmin(eb), 1.0), (np.nanmax(rh) - 1.0) / _RHAT_SCALE)
         n_new = int(np.ceil(n_stored * min(max(need - 1.0, 0.25), _MAX_STEP)))
         n_new = min(n_new, max_stored - n_stored)
         agg = np.concatenate([agg, np.empty((K, n_new, R, C))], axis=1)

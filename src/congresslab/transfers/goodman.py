@@ -11,12 +11,18 @@ and flagged in ``diagnostics["out_of_range"]``.
 
 ``constrained=True`` minimises the same (weighted) sum of squares over all destinations at
 once, subject to every row of shares lying on the simplex (``P >= 0``, rows sum to 1, and
-``_entry -> _exit`` fixed at 0 under ``margins="entry_exit"``; the unconstrained fit
-ignores that zero). This is
-one quadratic program in ``R*C`` variables (objective ``tr(P'GP) - 2 tr(P'B)`` with
-``G = x'Wx``, ``B = x'Wy``), solved exactly as a non-negative least-squares problem with the
+``_entry -> _exit`` fixed at 0 under ``margins="entry_exit"``). This is one quadratic
+program in ``R*C`` variables (objective ``tr(P'GP) - 2 tr(P'B)`` with ``G = x'Wx``,
+``B = x'Wy``), solved exactly as a non-negative least-squares problem with the
 row sums as heavily weighted equations (see :func:`simplex_least_squares`; SLSQP fallback).
 Its intervals are bootstrap percentile intervals (units resampled, ``n_boot`` replicates, seeded).
+
+Structural zeros (``_entry -> _exit``) in the unconstrained fit: the per-destination
+estimates are moved to the closest point (in the metric of their statsmodels covariance,
+destinations independent) where those cells are 0 and every row still sums to 1 --
+restricted least squares, ``b - V A' (A V A')^-1 (A b - q)`` with covariance
+``V - V A' (A V A')^-1 A V`` -- so the impossible cell is exactly 0 with a zero-width
+interval instead of an estimated coefficient (see :func:`restrict_to_zeros`).
 
 Examples
 --------
@@ -36,12 +42,13 @@ from typing import Any
 
 import numpy as np
 import statsmodels.api as sm
+from scipy import stats
 from scipy.optimize import minimize, nnls
 
 from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
 from congresslab.transfers.results import TransferResults, percentile_interval
 
-__all__ = ["Goodman", "simplex_least_squares", "project_rows_to_simplex"]
+__all__ = ["Goodman", "simplex_least_squares", "project_rows_to_simplex", "restrict_to_zeros"]
 
 
 def project_rows_to_simplex(P: np.ndarray) -> np.ndarray:
@@ -173,6 +180,55 @@ def _slsqp(
     return P, {"solver": "slsqp", "success": bool(sol.success)}
 
 
+def restrict_to_zeros(
+    P: np.ndarray, covs: list[np.ndarray], zeros: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Restricted least squares: structural zeros at 0, rows summing to 1.
+
+    Parameters
+    ----------
+    P : ndarray, shape (R, C)
+        Unconstrained estimates, column ``c`` from its own regression.
+    covs : list of C ndarrays, shape (R, R)
+        Covariance of each column's estimates (destinations taken as independent).
+    zeros : ndarray of bool, shape (R, C)
+        Cells fixed at 0.
+
+    Returns
+    -------
+    P_restricted : ndarray, shape (R, C)
+        Estimates with ``P[zeros] == 0`` and rows summing to 1.
+    se : ndarray, shape (R, C)
+        Their standard errors (0 for the structural zeros).
+
+    Examples
+    --------
+    >>> P = np.array([[0.7, 0.3], [0.8, 0.2]])
+    >>> Q, se = restrict_to_zeros(P, [np.eye(2), np.eye(2)], np.array([[0, 0], [0, 1]], bool))
+    >>> Q.round(3).tolist(), se.round(3).tolist()  # row 1 is now fully determined
+    ([[0.7, 0.3], [1.0, 0.0]], [[0.707, 0.707], [0.0, 0.0]])
+    """
+    R, C = P.shape
+    V = np.zeros((R * C, R * C))  # vec(P) column by column: index c * R + r
+    for c, cov in enumerate(covs):
+        V[c * R : (c + 1) * R, c * R : (c + 1) * R] = cov
+    rows_z, cols_z = np.nonzero(zeros)
+    A = np.zeros((len(rows_z) + R, R * C))
+    A[np.arange(len(rows_z)), cols_z * R + rows_z] = 1.0
+    for r in range(R):
+        A[len(rows_z) + r, r::R] = 1.0
+    q = np.r_[np.zeros(len(rows_z)), np.ones(R)]
+    b = P.T.ravel()
+    VA = V @ A.T
+    K = np.linalg.solve(A @ VA, np.eye(A.shape[0]))
+    b_r = b - VA @ K @ (A @ b - q)
+    V_r = V - VA @ K @ VA.T
+    se = np.sqrt(np.clip(np.diag(V_r), 0.0, None))
+    P_r, se = b_r.reshape(C, R).T.copy(), se.reshape(C, R).T.copy()
+    P_r[zeros], se[zeros] = 0.0, 0.0
+    return P_r, se
+
+
 class Goodman:
     """Goodman ecological regression.
 
@@ -237,10 +293,19 @@ class Goodman:
             )
         fits = [sm.WLS(y[:, c], x, weights=w).fit() for c in range(C)]
         P_ols = np.column_stack([f.params for f in fits])
+        zeros = structural_zeros(tab.origin, tab.destination)
 
         def ols_interval(a: float) -> tuple[np.ndarray, np.ndarray]:
             ci = [np.asarray(f.conf_int(alpha=a)) for f in fits]
             return np.column_stack([c[:, 0] for c in ci]), np.column_stack([c[:, 1] for c in ci])
+
+        P_fit, interval = P_ols, ols_interval
+        if zeros.any() and not self.constrained:
+            P_fit, se = restrict_to_zeros(P_ols, [f.cov_params() for f in fits], zeros)
+
+            def interval(a: float) -> tuple[np.ndarray, np.ndarray]:
+                half = stats.t.ppf(1 - a / 2, fits[0].df_resid) * se
+                return P_fit - half, P_fit + half
 
         diag: dict[str, Any] = {
             "weights": self.weights,
@@ -249,27 +314,27 @@ class Goodman:
             "condition_number": float(np.linalg.cond(x * np.sqrt(w)[:, None])),
         }
         oor = [
-            (tab.origin[i], tab.destination[j], float(P_ols[i, j]))
-            for i, j in zip(*np.nonzero((P_ols < 0) | (P_ols > 1)), strict=True)
+            (tab.origin[i], tab.destination[j], float(P_fit[i, j]))
+            for i, j in zip(*np.nonzero((P_fit < 0) | (P_fit > 1)), strict=True)
         ]
         if not self.constrained:
-            lo, hi = ols_interval(alpha)
+            diag["structural_zeros"] = int(zeros.sum())
+            lo, hi = interval(alpha)
             diag["n_out_of_range"] = len(oor)
             diag["out_of_range"] = oor
             return TransferResults(
                 method=self.name,
                 table=tab,
-                params=P_ols,
+                params=P_fit,
                 lower=lo,
                 upper=hi,
                 alpha=alpha,
                 interval_kind="confidence",
                 seconds=time.perf_counter() - t0,
                 diagnostics=diag,
-                interval_fn=ols_interval,
+                interval_fn=interval,
                 options={"weights": self.weights, "constrained": False},
             )
-        zeros = structural_zeros(tab.origin, tab.destination)
         P, info = simplex_least_squares(x, y, w, zeros=zeros)
         diag.update({"qp_" + k: v for k, v in info.items()})
         diag["n_out_of_range_unconstrained"] = len(oor)
