@@ -252,24 +252,23 @@ def _zero_mask(mask: np.ndarray | None, X: np.ndarray, T: np.ndarray) -> np.ndar
 
 
 @njit(cache=True)
-def _digamma(x):  # pragma: no cover - compiled
-    r = 0.0
+def _psi01(x):  # pragma: no cover - compiled
+    """Digamma and trigamma of ``x > 0`` (recurrence to x >= 6, then asymptotic series).
+
+    One function for both: the Newton steps for ``alpha`` need them together, and sharing
+    the recurrence makes those steps about a third cheaper.
+    """
+    d = 0.0
+    t = 0.0
     while x < 6.0:
-        r -= 1.0 / x
+        d -= 1.0 / x
+        t += 1.0 / (x * x)
         x += 1.0
     f = 1.0 / (x * x)
-    t = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))))
-    return r + math.log(x) - 0.5 / x - t
-
-
-@njit(cache=True)
-def _trigamma(x):  # pragma: no cover - compiled
-    r = 0.0
-    while x < 6.0:
-        r += 1.0 / (x * x)
-        x += 1.0
-    f = 1.0 / (x * x)
-    return r + 1.0 / x + 0.5 * f + f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)))
+    s = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))))
+    dig = d + math.log(x) - 0.5 / x - s
+    tri = t + 1.0 / x + 0.5 * f + f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)))
+    return dig, tri
 
 
 @njit(cache=True)
@@ -317,24 +316,24 @@ def _prec(phi, S, U, l1, l2, z, grad, P):  # pragma: no cover - compiled
     C = phi.shape[0]
     A = 0.0
     for c in range(C):
+        grad[c] = math.exp(phi[c])  # alpha, until overwritten by the gradient below
         if z[c] == 0.0:
-            A += math.exp(phi[c])
-    dA = _digamma(A)
-    tA = _trigamma(A)
+            A += grad[c]
+    dA, tA = _psi01(A)
     for c in range(C):
-        a = math.exp(phi[c])
+        for d in range(C):
+            zero = z[c] != 0.0 or z[d] != 0.0
+            P[c, d] = 0.0 if zero else -U * tA * grad[c] * grad[d]
+    for c in range(C):
+        a = grad[c]
         if z[c] != 0.0:  # structural zero: prior only
             grad[c] = l1 - l2 * a
-            for d in range(C):
-                P[c, d] = 0.0
-                P[d, c] = 0.0
             P[c, c] = l2 * a
             continue
-        core = -l2 * a + a * S[c] + U * a * (dA - _digamma(a))
+        da, ta = _psi01(a)
+        core = -l2 * a + a * S[c] + U * a * (dA - da)
         grad[c] = l1 + core
-        for d in range(C):
-            P[c, d] = 0.0 if z[d] != 0.0 else -U * tA * a * math.exp(phi[d])
-        P[c, c] -= core - U * a * a * _trigamma(a)
+        P[c, c] -= core - U * a * a * ta
 
 
 @njit(cache=True)
