@@ -575,9 +575,31 @@ def _run(
                         n[i, r, c] = m
                         left -= m
                         tot -= p[r]
-            # 2. beta | n, alpha (log-space gamma draws: no underflow for tiny shapes)
+            # 2. beta | n, alpha. Gamma draws in linear space when a shape is >= 1 (then
+            # the normaliser is not tiny), else in log space: no underflow for tiny shapes
             for i in range(U):
                 for r in range(R):
+                    big = False
+                    for c in range(C):
+                        if zm[r, c] == 0.0 and alpha[r, c] + n[i, r, c] >= 1.0:
+                            big = True
+                            break
+                    if big:
+                        tot = 0.0
+                        for c in range(C):
+                            g[c] = 0.0
+                            if zm[r, c] != 0.0:
+                                continue
+                            a = alpha[r, c] + n[i, r, c]
+                            if a < 1.0:
+                                g[c] = np.random.gamma(a + 1.0, 1.0)
+                                g[c] *= math.exp(math.log(np.random.random() + 1e-300) / a)
+                            else:
+                                g[c] = np.random.gamma(a, 1.0)
+                            tot += g[c]
+                        for c in range(C):
+                            b[i, r, c] = 0.0 if zm[r, c] != 0.0 else max(g[c] / tot, _TINY)
+                        continue
                     gmax = -np.inf
                     for c in range(C):
                         if zm[r, c] != 0.0:
