@@ -543,6 +543,7 @@ def _run(
     S2 = np.empty((R, C))
     prop = np.empty(C)
     mode2 = np.empty((2, C))
+    props = np.empty((2, C))
     chol2 = np.empty((2, C, C))
     new4 = np.empty((U, 4))
     alpha = np.empty((R, C))
@@ -754,7 +755,6 @@ def _run(
                         _laplace_row(
                             S2[row], Ur[row], l1, l2, zm[row], mode[k, row], mode2[j], chol2[j]
                         )
-                    props = np.empty((2, C))
                     for j in range(2):
                         row = r if j == 0 else s
                         _t_draw(mode2[j], chol2[j], prop)
