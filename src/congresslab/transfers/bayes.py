@@ -337,18 +337,26 @@ def _prec(phi, S, U, l1, l2, z, grad, P):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
-    """Newton mode of _lcp (from phi0) into ``mode``; Cholesky of -Hessian into ``L``."""
+def _laplace_row(S, U, l1, l2, z, phi0, mode, L, work):  # pragma: no cover - compiled
+    """Newton mode of _lcp (from phi0) into ``mode``; Cholesky of -Hessian into ``L``.
+
+    ``work`` is a scratch array of shape (C + 4, C). Newton steps are safeguarded by a
+    backtracking line search until a full step is small (< 0.05 in every coordinate):
+    from there the log density is close to quadratic, full steps are taken and ``_lcp``
+    is no longer evaluated.
+    """
     C = S.shape[0]
-    phi = np.empty(C)
+    P = work[:C]
+    phi = work[C]
+    grad = work[C + 1]
+    step = work[C + 2]
+    new = work[C + 3]
     for c in range(C):
         phi[c] = min(max(phi0[c], _PHI_MIN), _PHI_MAX)
-    grad = np.empty(C)
-    P = np.empty((C, C))
-    step = np.empty(C)
-    new = np.empty(C)
     cur = _lcp(phi, S, U, l1, l2, z)
+    v = cur
     fresh = False  # L is the Cholesky factor at the current phi
+    local = False  # in the quadratic region: full Newton steps, no line search
     for _ in range(100):
         _prec(phi, S, U, l1, l2, z, grad, P)
         fresh = _chol(P, L)
@@ -378,7 +386,13 @@ def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
             break
         t = 1.0
         found = False
-        for _ls in range(50):
+        if fresh and m < 0.05:
+            local = True
+        if local:
+            for c in range(C):
+                new[c] = min(max(phi[c] + step[c], _PHI_MIN), _PHI_MAX)
+            found = True
+        for _ls in range(0 if local else 50):
             for c in range(C):
                 new[c] = min(max(phi[c] + t * step[c], _PHI_MIN), _PHI_MAX)
             v = _lcp(new, S, U, l1, l2, z)
@@ -393,7 +407,8 @@ def _laplace_row(S, U, l1, l2, z, phi0, mode, L):  # pragma: no cover - compiled
         for c in range(C):
             moved = max(moved, abs(new[c] - phi[c]))
             phi[c] = new[c]
-        cur = v
+        if not local:
+            cur = v
         if moved < 1e-9:
             break
     for c in range(C):
@@ -544,6 +559,7 @@ def _run(
     prop = np.empty(C)
     mode2 = np.empty((2, C))
     props = np.empty((2, C))
+    work = np.empty((C + 4, C))  # scratch for _laplace_row
     chol2 = np.empty((2, C, C))
     new4 = np.empty((U, 4))
     alpha = np.empty((R, C))
@@ -670,7 +686,9 @@ def _run(
                             v += math.log(b[i, r, c])
                     S[r, c] = v
             for r in range(R):
-                _laplace_row(S[r], Ur[r], l1, l2, zm[r], mode[k, r], mode[k, r], chol[k, r])
+                _laplace_row(
+                    S[r], Ur[r], l1, l2, zm[r], mode[k, r], mode[k, r], chol[k, r], work
+                )
                 cur = _lcp(phi[k, r], S[r], Ur[r], l1, l2, zm[r])
                 qcur = _t_logpdf(phi[k, r], mode[k, r], chol[k, r])
                 for _m in range(2):
@@ -753,7 +771,8 @@ def _run(
                     for j in range(2):
                         row = r if j == 0 else s
                         _laplace_row(
-                            S2[row], Ur[row], l1, l2, zm[row], mode[k, row], mode2[j], chol2[j]
+                            S2[row], Ur[row], l1, l2, zm[row], mode[k, row], mode2[j], chol2[j],
+                            work,
                         )
                     for j in range(2):
                         row = r if j == 0 else s
