@@ -99,6 +99,11 @@ def test_summary(res):
         assert name in text
     html = s._repr_html_()
     assert html.startswith("<div>") and "<table" in html
+    # the notes give the method's assumption and warn that model intervals are optimistic
+    assert "Notes:" in text and "least absolute deviations" in text
+    assert "lower bound on the uncertainty" in text and "lower bound" in html
+    b = Bounds(table(R=2, C=2)).fit().summary()
+    assert b.notes() == [b.notes()[0]] and "no assumption" in str(b)
 
 
 def test_plots_return_figures(res):
