@@ -338,7 +338,7 @@ def test_goodman_unconstrained_entry_exit_structural_zero():
 def test_restrict_to_zeros_is_the_constrained_least_squares_optimum():
     """With equal column covariances (X'WX)^-1 the restriction equals the stacked weighted
     least squares solved directly with the zero and row-sum constraints (KKT system)."""
-    from congresslab.transfers.goodman import restrict_to_zeros
+    from congresslab.transfers.goodman import _zero_and_row_sum_constraints, restrict_to_zeros
 
     rng = np.random.default_rng(8)
     U, R, C = 40, 3, 3
@@ -353,13 +353,9 @@ def test_restrict_to_zeros_is_the_constrained_least_squares_optimum():
     # direct: minimise sum_c (y_c - x b_c)' W (y_c - x b_c) s.t. A vec(P) = q
     H = np.kron(np.eye(C), G)
     g = np.concatenate([x.T @ (w * y[:, c]) for c in range(C)])
-    rz, cz = np.nonzero(zeros)
-    A = np.zeros((len(rz) + R, R * C))
-    A[np.arange(len(rz)), cz * R + rz] = 1.0
-    for r in range(R):
-        A[len(rz) + r, r::R] = 1.0
-    q = np.r_[np.zeros(len(rz)), np.ones(R)]
+    A, q = _zero_and_row_sum_constraints(zeros)
     kkt = np.block([[H, A.T], [A, np.zeros((len(q), len(q)))]])
     direct = np.linalg.solve(kkt, np.r_[g, q])[: R * C].reshape(C, R).T
     np.testing.assert_allclose(Q, direct, atol=1e-10)
     assert (Q[zeros] == 0).all() and (se[zeros] == 0).all() and (se[~zeros] > 0).all()
+    np.testing.assert_allclose(Q.sum(1), 1.0)

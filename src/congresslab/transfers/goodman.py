@@ -180,6 +180,17 @@ def _slsqp(
     return P, {"solver": "slsqp", "success": bool(sol.success)}
 
 
+def _zero_and_row_sum_constraints(zeros: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``A vec(P) = q`` for ``P[zeros] = 0`` and rows summing to 1 (vec: column by column)."""
+    R, C = zeros.shape
+    rows_z, cols_z = np.nonzero(zeros)
+    A = np.zeros((len(rows_z) + R, R * C))
+    A[np.arange(len(rows_z)), cols_z * R + rows_z] = 1.0
+    for r in range(R):
+        A[len(rows_z) + r, r::R] = 1.0
+    return A, np.r_[np.zeros(len(rows_z)), np.ones(R)]
+
+
 def restrict_to_zeros(
     P: np.ndarray, covs: list[np.ndarray], zeros: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -212,12 +223,7 @@ def restrict_to_zeros(
     V = np.zeros((R * C, R * C))  # vec(P) column by column: index c * R + r
     for c, cov in enumerate(covs):
         V[c * R : (c + 1) * R, c * R : (c + 1) * R] = cov
-    rows_z, cols_z = np.nonzero(zeros)
-    A = np.zeros((len(rows_z) + R, R * C))
-    A[np.arange(len(rows_z)), cols_z * R + rows_z] = 1.0
-    for r in range(R):
-        A[len(rows_z) + r, r::R] = 1.0
-    q = np.r_[np.zeros(len(rows_z)), np.ones(R)]
+    A, q = _zero_and_row_sum_constraints(zeros)
     b = P.T.ravel()
     VA = V @ A.T
     K = np.linalg.solve(A @ VA, np.eye(A.shape[0]))
