@@ -844,19 +844,15 @@ def _run_seeded(
          scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc)
 
 
-def _diagnose(agg, R, C, check, zm, tail=True):
-    """R-hat, bulk and tail ESS per cell; NaN for structural zeros (constant 0).
+def _diagnose(agg, R, C, check, zm, funcs=(rhat, ess_bulk)):
+    """``funcs`` (by default R-hat and bulk ESS, what the extensions need) per cell.
 
-    ``tail=False`` skips the tail ESS (NaN): the extension decisions only need the others.
+    NaN for structural zeros (constant 0), or everywhere when unchecked or too short.
     """
     if not check or agg.shape[1] < 4:
-        nan = np.full((R, C), np.nan)
-        return nan, nan.copy(), nan.copy()
+        return tuple(np.full((R, C), np.nan) for _ in funcs)
     out = []
-    for f in (rhat, ess_bulk, ess_tail if tail else None):
-        if f is None:
-            out.append(np.full((R, C), np.nan))
-            continue
+    for f in funcs:
         v = np.asarray(f(agg), dtype=float).reshape(R, C)
         v[zm > 0] = np.nan
         out.append(v)
@@ -1042,7 +1038,7 @@ def fit_md(
     with tqdm(total=total, disable=not progress, file=sys.stderr, desc="MD sampler") as bar:
         sample(total, int(warmup), 0, int(thin), keep_pos, bar)
     n_stored = int(draws)
-    rh, eb, et = _diagnose(agg, R, C, check, zm, tail=False)
+    rh, eb = _diagnose(agg, R, C, check, zm)
     extensions = 0
     max_stored = _MAX_LENGTH_FACTOR * int(draws)
     slots = qbuf.shape[1]
@@ -1078,9 +1074,9 @@ def fit_md(
             sample(n_new * int(thin), done, n_stored, int(thin), keep2, bar)
         n_stored += n_new
         extensions += 1
-        rh, eb, et = _diagnose(agg, R, C, check, zm, tail=False)
+        rh, eb = _diagnose(agg, R, C, check, zm)
     pool.shutdown()
-    rh, eb, et = _diagnose(agg, R, C, check, zm)
+    (et,) = _diagnose(agg, R, C, check, zm, (ess_tail,))
     total = done
     unit_sum, alpha_sum, acc = unit_sums.sum(0), alpha_sums.sum(0), accs.sum(0)
 
