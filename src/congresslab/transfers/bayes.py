@@ -386,15 +386,13 @@ def _laplace_row(S, U, l1, l2, z, phi0, mode, L, work):  # pragma: no cover - co
             break
         t = 1.0
         found = False
-        if fresh and m < 0.05:
-            local = True
-        if local:
-            for c in range(C):
-                new[c] = min(max(phi[c] + step[c], _PHI_MIN), _PHI_MAX)
-            found = True
-        for _ls in range(0 if local else 50):
+        local = local or (fresh and m < 0.05)
+        for _ls in range(50):
             for c in range(C):
                 new[c] = min(max(phi[c] + t * step[c], _PHI_MIN), _PHI_MAX)
+            if local:  # full step, no evaluation
+                found = True
+                break
             v = _lcp(new, S, U, l1, l2, z)
             if v >= cur - 1e-10 * (1.0 + abs(cur)):
                 found = True
