@@ -59,7 +59,13 @@ METHODS: dict[str, tuple[Any, str]] = {
         lambda t, q: MultinomialDirichlet(
             t, draws=300 if q else 1000, warmup=300 if q else 1000, progress=False
         ),
-        "multinomial–Dirichlet MCMC (default settings)",
+        "multinomial–Dirichlet MCMC (default settings: PyEI's Gamma(4, rate 0.5) prior)",
+    ),
+    "bayes_eipack_prior": (
+        lambda t, q: MultinomialDirichlet(
+            t, draws=300 if q else 1000, warmup=300 if q else 1000, progress=False, lambda2=2.0
+        ),
+        "the same with eiPack's Gamma(4, rate 2) prior (prior sensitivity)",
     ),
 }
 

@@ -46,7 +46,7 @@ def make_fake(converged=True, warn=False):
         seed=0,
         progress=True,
         lambda1=4.0,
-        lambda2=2.0,
+        lambda2=0.5,
         max_extensions=5,
         structural_zeros=None,
     ):
@@ -104,6 +104,10 @@ def test_wrapper_summarises_draws(fake):
     assert res.draws.shape == (100, 3, 2)
     assert res.diagnostics["rhat_max"] == pytest.approx(1.001)
     assert res.unit_transfer is not None and res.unit_transfer["lower"].notna().all()
+    # the summary names the prior actually used (PyEI's rate 0.5 unless told otherwise)
+    assert "Gamma(shape 4, rate 0.5)" in str(res.summary())
+    eipack = MultinomialDirichlet(tab(), chains=2, draws=50, lambda2=2, max_extensions=0).fit()
+    assert "Gamma(shape 4, rate 2)" in str(eipack.summary())
 
 
 def test_nonconvergence_warns_once(fake):

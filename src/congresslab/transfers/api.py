@@ -132,7 +132,9 @@ class MultinomialDirichlet:
         Unit table.
     chains, draws, warmup, thin, seed, progress, lambda1, lambda2, max_extensions
         Passed to ``fit_md``; ``max_extensions`` continues non-converged chains with more
-        draws (up to that many times; 0 = fixed-length run).
+        draws (up to that many times; 0 = fixed-length run). ``lambda1``, ``lambda2`` are the
+        shape and rate of the Gamma prior on the Dirichlet parameters: by default PyEI's
+        prior (4, 0.5); ``lambda2=2`` gives eiPack's (see :mod:`congresslab.transfers.bayes`).
     on_nonconvergence : {"warn", "raise"}
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
@@ -153,7 +155,7 @@ class MultinomialDirichlet:
         seed: int | None = 0,
         progress: bool = True,
         lambda1: float = 4.0,
-        lambda2: float = 2.0,
+        lambda2: float = 0.5,
         max_extensions: int = 10,
         on_nonconvergence: str = "warn",
         **table_options: Any,
