@@ -62,13 +62,18 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #: ``auto`` uses the Bayesian model when ``n_units * (R * C) ** 2`` is at most this; beyond,
 #: the LP estimator. The sampler's run time to convergence grows about linearly with the
 #: number of units and with the square of the number of cells per unit (more cells: more
-#: work per iteration and slower mixing). Measured with defaults on an idle 2-core machine,
-#: seconds ≈ 0.0006 × n_units × (R·C)²: 7 s for 1,040 × 2 × 2, 6.5 s for 212 × 3 × 3,
-#: 127 s for 620 × 5 × 4 (``reports/benchmarks.md``); SIMULATED: 18 s for 3,000 × 2 × 2,
-#: 75 s for 1,500 × 3 × 3, 192 s for 800 × 5 × 4, 250 s for 100 × 8 × 8, 310 s for
-#: 400 × 6 × 6, and 150 × 10 × 10 still short of R-hat 1.01 after 500 s. The cap keeps
-#: ``auto`` within about four minutes (every New Zealand 5 × 4 electorate, up to 1,000
-#: polling places, stays with ``bayes``).
+#: work per iteration and slower mixing). Measured with defaults (prior rate 0.5) on an idle
+#: 2-core machine, seconds ≈ 0.0002-0.0005 × n_units × (R·C)²:
+#:
+#: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 5.5 s for 212 × 3 × 3, 104 s for
+#:   620 × 5 × 4;
+#: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 17 s for
+#:   3,000 × 2 × 2, 58 s for 1,500 × 3 × 3, 79 s for 800 × 5 × 4, 88 s for 400 × 6 × 6, 88 s
+#:   for 100 × 8 × 8.
+#:
+#: Very heterogeneous units mix more slowly: 74 s for 150 × 5 × 4 at conc = 2, about
+#: 0.0012 × the cost. The cap keeps ``auto`` within a few minutes (every New Zealand 5 × 4
+#: electorate, up to 1,000 polling places, stays with ``bayes``).
 AUTO_BAYES_MAX_COST: int = 400_000
 
 
