@@ -194,3 +194,16 @@ def test_bad_structural_zeros(zeros, match):
     X, T, _ = _simulate(U=5)
     with pytest.raises(ValueError, match=match):
         fit_md(X, T, structural_zeros=zeros, progress=False)
+
+
+@pytest.mark.parametrize("lambda2, mean", [(None, 8.0), (2.0, 2.0)], ids=["default", "eipack"])
+def test_prior_is_gamma_with_shape_and_rate(lambda2, mean):
+    """With (almost) no data alpha keeps its prior, Gamma(shape lambda1, *rate* lambda2).
+
+    Its mean is lambda1 / lambda2: 8 for the default (PyEI's actual prior, rate 0.5), 2 for
+    eiPack's (rate 2). A scale reading of lambda2 would give 2 and 8 instead.
+    """
+    kw = {} if lambda2 is None else {"lambda2": lambda2}
+    fit = fit_md(np.array([[1, 1]]), np.array([[1, 1]]), chains=2, draws=4000, warmup=500,
+                 progress=False, check=False, seed=1, **kw)
+    np.testing.assert_allclose(fit.alpha_mean, mean, rtol=0.1)
