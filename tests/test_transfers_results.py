@@ -178,6 +178,8 @@ def test_cli_json_file(csv, tmp_path, capsys):
     [
         (["--origin", "A,Nope"], "Nope"),
         (["--alpha", "2"], "alpha"),
+        (["--prior-rate", "2"], "applies to --method bayes"),
+        (["--method", "bayes", "--prior-rate", "0"], "must be positive"),
     ],
 )
 def test_cli_bad_input(csv, capsys, extra, match):
@@ -186,6 +188,12 @@ def test_cli_bad_input(csv, capsys, extra, match):
     assert rc == 2
     assert err.startswith("error:") and match in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_prior_rate_reaches_the_sampler(csv, capsys):
+    rc = main([str(csv), *ARGS, "--method", "bayes", "--prior-rate", "2"])
+    captured = capsys.readouterr()
+    assert rc == 0 and "Gamma(shape 4, rate 2)" in captured.out
 
 
 def test_cli_missing_file(tmp_path, capsys):

@@ -5,7 +5,7 @@ Wire it into the top-level parser with :func:`add_estimate_parser`; the sub-comm
 
     congresslab estimate units.csv --unit federation --origin a,b,c --destination x,y \\
         [--method auto|bounds|goodman|lp|bayes] [--margins POLICY] [--seed N] [--alpha A] \\
-        [--json OUT|-] [--quiet]
+        [--prior-rate RATE] [--json OUT|-] [--quiet]
 
 Bad input prints a one-line ``error: ...`` message on stderr and exits with code 2.
 
@@ -72,6 +72,14 @@ def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--alpha", type=float, default=0.05, help="interval level 1-alpha (0.05)")
     p.add_argument(
+        "--prior-rate",
+        type=float,
+        default=None,
+        metavar="RATE",
+        help="bayes only: rate of the Gamma(4, RATE) prior on the Dirichlet parameters "
+        "(default 0.5, PyEI's prior; 2 is eiPack's)",
+    )
+    p.add_argument(
         "--json",
         metavar="OUT",
         default=None,
@@ -91,6 +99,13 @@ def run_estimate(args: argparse.Namespace) -> int:
     """Run the ``estimate`` sub-command; returns the exit code."""
     if not 0 < args.alpha < 1:
         return _error(f"--alpha must be between 0 and 1, got {args.alpha}")
+    options = {}
+    if args.prior_rate is not None:
+        if args.method != "bayes":
+            return _error(f"--prior-rate applies to --method bayes, not {args.method}")
+        if not args.prior_rate > 0:
+            return _error(f"--prior-rate must be positive, got {args.prior_rate}")
+        options["lambda2"] = args.prior_rate
     try:
         df = pd.read_csv(args.file)
     except FileNotFoundError:
@@ -111,6 +126,7 @@ def run_estimate(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 alpha=args.alpha,
                 progress=not args.quiet,
+                **options,
             )
     except (UnitTableError, ValueError, ImportError) as exc:
         return _error(f"{args.file}: {exc}")
