@@ -32,6 +32,13 @@ from congresslab.transfers import (
     UnitTable,
 )
 
+
+def _bayes(table: UnitTable, quick: bool, **options: Any) -> MultinomialDirichlet:
+    """The Bayesian model with its defaults (shorter chains in ``--quick`` runs)."""
+    n = 300 if quick else 1000
+    return MultinomialDirichlet(table, draws=n, warmup=n, progress=False, **options)
+
+
 #: label -> (factory(table, quick), description)
 METHODS: dict[str, tuple[Any, str]] = {
     "bounds": (lambda t, q: Bounds(t), "Duncan–Davis bounds, midpoint"),
@@ -56,15 +63,11 @@ METHODS: dict[str, tuple[Any, str]] = {
         "LP + iterated refinement (nslphom-like, iter_max=10)",
     ),
     "bayes": (
-        lambda t, q: MultinomialDirichlet(
-            t, draws=300 if q else 1000, warmup=300 if q else 1000, progress=False
-        ),
+        lambda t, q: _bayes(t, q),
         "multinomial–Dirichlet MCMC (default settings: PyEI's Gamma(4, rate 0.5) prior)",
     ),
     "bayes_eipack_prior": (
-        lambda t, q: MultinomialDirichlet(
-            t, draws=300 if q else 1000, warmup=300 if q else 1000, progress=False, lambda2=2.0
-        ),
+        lambda t, q: _bayes(t, q, lambda2=2.0),
         "the same with eiPack's Gamma(4, rate 2) prior (prior sensitivity)",
     ),
 }
