@@ -64,11 +64,16 @@ METHODS: dict[str, tuple[Any, str]] = {
     ),
     "bayes": (
         lambda t, q: _bayes(t, q),
-        "multinomial–Dirichlet MCMC (default settings: PyEI's Gamma(4, rate 0.5) prior)",
+        "multinomial–Dirichlet MCMC (default settings: Gamma(4, rate b) prior, b learned "
+        "with a Gamma(1, 1) hyperprior)",
+    ),
+    "bayes_pyei_prior": (
+        lambda t, q: _bayes(t, q, lambda2=0.5),
+        "the same with the rate fixed at 0.5, PyEI's prior (prior sensitivity)",
     ),
     "bayes_eipack_prior": (
         lambda t, q: _bayes(t, q, lambda2=2.0),
-        "the same with eiPack's Gamma(4, rate 2) prior (prior sensitivity)",
+        "the same with the rate fixed at 2, eiPack's prior (prior sensitivity)",
     ),
 }
 

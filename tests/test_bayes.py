@@ -196,14 +196,45 @@ def test_bad_structural_zeros(zeros, match):
         fit_md(X, T, structural_zeros=zeros, progress=False)
 
 
-@pytest.mark.parametrize("lambda2, mean", [(None, 8.0), (2.0, 2.0)], ids=["default", "eipack"])
+@pytest.mark.parametrize("lambda2, mean", [(0.5, 8.0), (2.0, 2.0)], ids=["pyei", "eipack"])
 def test_prior_is_gamma_with_shape_and_rate(lambda2, mean):
     """With (almost) no data alpha keeps its prior, Gamma(shape lambda1, *rate* lambda2).
 
-    Its mean is lambda1 / lambda2: 8 for the default (PyEI's actual prior, rate 0.5), 2 for
-    eiPack's (rate 2). A scale reading of lambda2 would give 2 and 8 instead.
+    Its mean is lambda1 / lambda2: 8 for PyEI's actual prior (rate 0.5), 2 for eiPack's
+    (rate 2). A scale reading of lambda2 would give 2 and 8 instead.
     """
-    kw = {} if lambda2 is None else {"lambda2": lambda2}
     fit = fit_md(np.array([[1, 1]]), np.array([[1, 1]]), chains=2, draws=4000, warmup=500,
-                 progress=False, check=False, seed=1, **kw)
+                 progress=False, check=False, seed=1, lambda2=lambda2)
     np.testing.assert_allclose(fit.alpha_mean, mean, rtol=0.1)
+    assert fit.settings["rate_mean"] == lambda2
+
+
+def test_learned_rate_keeps_its_hyperprior_without_data():
+    """Default: the rate is drawn from its Gamma(h1, h2) hyperprior given alpha; with
+    (almost) no data its posterior is that hyperprior (mean h1 / h2), and the posterior mean
+    of the rate is reported."""
+    fit = fit_md(np.array([[1, 1]]), np.array([[1, 1]]), chains=2, draws=4000, warmup=500,
+                 progress=False, check=False, seed=1, rate_prior=(6.0, 3.0))
+    assert fit.settings["lambda2"] is None and fit.settings["rate_prior"] == [6.0, 3.0]
+    assert fit.settings["rate_mean"] == pytest.approx(2.0, rel=0.1)
+
+
+def test_learned_rate_follows_the_heterogeneity_of_the_units():
+    """SIMULATED units: the more alike they are (larger Dirichlet concentration), the
+    smaller the learned rate (larger alpha, stronger pooling)."""
+    rates = []
+    for conc in (3.0, 100.0):
+        rng = np.random.default_rng(5)
+        X = rng.multinomial(400, [0.5, 0.3, 0.2], size=80)
+        P = np.array([[0.8, 0.1, 0.1], [0.2, 0.6, 0.2], [0.1, 0.3, 0.6]])
+        cells = np.stack([[rng.multinomial(X[i, r], rng.dirichlet(P[r] * conc))
+                           for r in range(3)] for i in range(80)])
+        fit = fit_md(X, cells.sum(1), chains=2, draws=300, warmup=300, progress=False,
+                     check=False, seed=1)
+        rates.append(fit.settings["rate_mean"])
+    assert rates[0] > 3 * rates[1]
+
+
+def test_bad_rate_prior():
+    with pytest.raises(ValueError, match="rate_prior must be two positive"):
+        fit_md(np.array([[1, 1]]), np.array([[1, 1]]), rate_prior=(0.0, 1.0), progress=False)

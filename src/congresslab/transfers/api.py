@@ -138,8 +138,10 @@ class MultinomialDirichlet:
     chains, draws, warmup, thin, seed, progress, lambda1, lambda2, max_extensions
         Passed to ``fit_md``; ``max_extensions`` continues non-converged chains with more
         draws (up to that many times; 0 = fixed-length run). ``lambda1``, ``lambda2`` are the
-        shape and rate of the Gamma prior on the Dirichlet parameters: by default PyEI's
-        prior (4, 0.5); ``lambda2=2`` gives eiPack's (see :mod:`congresslab.transfers.bayes`).
+        shape and rate of the Gamma prior on the Dirichlet parameters. By default
+        (``lambda2=None``) the rate is learned, with a Gamma(1, 1) hyperprior, so the data
+        choose how strongly units are pooled; ``lambda2=0.5`` fixes PyEI's prior and
+        ``lambda2=2`` eiPack's (see :mod:`congresslab.transfers.bayes`).
     on_nonconvergence : {"warn", "raise"}
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
@@ -160,7 +162,7 @@ class MultinomialDirichlet:
         seed: int | None = 0,
         progress: bool = True,
         lambda1: float = 4.0,
-        lambda2: float = 0.5,
+        lambda2: float | None = None,
         max_extensions: int = 10,
         on_nonconvergence: str = "warn",
         **table_options: Any,
@@ -178,7 +180,7 @@ class MultinomialDirichlet:
             "seed": seed,
             "progress": bool(progress),
             "lambda1": float(lambda1),
-            "lambda2": float(lambda2),
+            "lambda2": None if lambda2 is None else float(lambda2),
             "max_extensions": int(max_extensions),
         }
         self.on_nonconvergence = on_nonconvergence

@@ -1,9 +1,10 @@
 """Hierarchical multinomial-Dirichlet R x C ecological inference (Rosen et al. 2001).
 
-Model (as in eiPack ``ei.MD.bayes`` and PyEI ``multinomial-dirichlet``), for units
-``i = 1..U`` with origin counts ``X[i, r]`` (row totals ``N_i``) and destination counts
-``T[i, c]`` (same totals)::
+Model (as in eiPack ``ei.MD.bayes`` and PyEI ``multinomial-dirichlet``, plus a hyperprior
+on the rate), for units ``i = 1..U`` with origin counts ``X[i, r]`` (row totals ``N_i``)
+and destination counts ``T[i, c]`` (same totals)::
 
+    lambda2      ~ Gamma(shape=h1, rate=h2)      (h1 = h2 = 1; fixed if lambda2 is given)
     alpha[r, c]  ~ Gamma(shape=lambda1, rate=lambda2)            i.i.d.
     beta[i, r]   ~ Dirichlet(alpha[r])                           (simplex over columns)
     T[i]         ~ Multinomial(N_i, theta_i),  theta_ic = sum_r X_ir / N_i * beta_irc
@@ -41,6 +42,8 @@ Sampler (no gradients; a numba-compiled kernel loops over units and cells; the c
 in parallel threads, each block of each chain seeded from the fit's generator).
 One iteration of every chain:
 
+0. ``lambda2 | alpha ~ Gamma(h1 + lambda1 R C, h2 + sum_rc alpha[r, c])`` (exact
+   conditional; skipped when the rate is fixed);
 1. *data augmentation* -- every voter of column ``c`` in unit ``i`` is given an origin row:
    ``n[i, :, c] ~ Multinomial(T_ic, p_r ∝ X_ir beta_irc)`` (exact conditional);
 2. ``beta[i, r] | n, alpha ~ Dirichlet(alpha[r] + n[i, r, :])`` (exact conditional, gamma
@@ -554,8 +557,7 @@ def _run(
     mode,
     chol,
     scale,
-    l1,
-    l2,
+    prior,
     ridge_moves,
     shift_moves,
     agg,
@@ -591,8 +593,19 @@ def _run(
     new4 = np.empty((U, 4))
     alpha = np.empty((R, C))
     for k in range(K):
+        l1 = prior[k, 0]
         for it in range(it0, it0 + n_iter):
             b = beta[k]
+            if prior[k, 2] > 0.0:
+                # 0. the Gamma rate | alpha (conjugate): rate ~ Gamma(h1 + l1 R C,
+                # h2 + sum alpha). Drawn first, so that the Laplace modes that steps 4-5
+                # store always belong to the current rate
+                v = 0.0
+                for r in range(R):
+                    for c in range(C):
+                        v += math.exp(phi[k, r, c])
+                prior[k, 1] = np.random.gamma(prior[k, 2] + l1 * R * C, 1.0) / (prior[k, 3] + v)
+            l2 = prior[k, 1]
             for r in range(R):
                 for c in range(C):
                     alpha[r, c] = math.exp(phi[k, r, c])
@@ -844,6 +857,7 @@ def _run(
                             unit_sum[i, r, c] += b[i, r, c]
                         agg[k, j, r, c] = v / Xrow[r] if Xrow[r] > 0 else np.nan
                         alpha_sum[r, c] += math.exp(phi[k, r, c])
+                acc[3] += l2
                 q = keep_pos[j]
                 if q >= 0:
                     for i in range(U):
@@ -858,7 +872,7 @@ def _run(
 @njit(cache=True, nogil=True)
 def _run_seeded(
     seed_value, n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode,
-    chol, scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos,
+    chol, scale, prior, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos,
     acc,
 ):  # pragma: no cover - compiled
     """Seed this thread's generator, then run one block of one chain (see :func:`_run`).
@@ -868,7 +882,7 @@ def _run_seeded(
     """
     np.random.seed(seed_value)
     _run(n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode, chol,
-         scale, l1, l2, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc)
+         scale, prior, ridge_moves, shift_moves, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc)
 
 
 def _diagnose(agg, R, C, check, zm, funcs=(rhat, ess_bulk)):
@@ -903,7 +917,8 @@ def fit_md(
     seed: int | None = 0,
     progress: bool = True,
     lambda1: float = 4.0,
-    lambda2: float = 0.5,
+    lambda2: float | None = None,
+    rate_prior: tuple[float, float] = (1.0, 1.0),
     ridge_moves: int | None = None,
     shift_moves: int | None = None,
     unit_quantile_draws: int = 1000,
@@ -998,8 +1013,11 @@ def fit_md(
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
     if int(warmup) != warmup or warmup < 0:
         raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
-    if not (lambda1 > 0 and lambda2 > 0):
+    if not lambda1 > 0 or (lambda2 is not None and not lambda2 > 0):
         raise ValueError(f"lambda1 and lambda2 must be positive, got {lambda1}, {lambda2}")
+    h1, h2 = (float(v) for v in rate_prior)
+    if lambda2 is None and not (h1 > 0 and h2 > 0):
+        raise ValueError(f"rate_prior must be two positive numbers, got {rate_prior!r}")
     U, R = X.shape
     C = T.shape[1]
     K = int(chains)
@@ -1021,7 +1039,15 @@ def fit_md(
     g = rng.standard_gamma(np.broadcast_to((T + 1.0)[None, :, None, :], (K, U, R, C)))
     beta = np.where(zm > 0, 0.0, np.maximum(g, _TINY))
     beta /= beta.sum(-1, keepdims=True)
-    phi = np.log(rng.gamma(lambda1, 1.0 / lambda2, size=(K, R, C)))
+    # (shape, rate, hyper-shape, hyper-rate) per chain; hyper-shape 0 = fixed rate
+    prior = np.zeros((K, 4))
+    prior[:, 0] = lambda1
+    if lambda2 is None:
+        prior[:, 1] = rng.gamma(h1, 1.0 / h2, size=K)
+        prior[:, 2:] = h1, h2
+    else:
+        prior[:, 1] = lambda2
+    phi = np.log(rng.gamma(lambda1, 1.0 / prior[:, 1, None, None], size=(K, R, C)))
     mode = np.zeros((K, R, C))
     chol = np.zeros((K, R, C, C))
     scale = np.full((K, 2), 0.5)
@@ -1035,7 +1061,7 @@ def fit_md(
     keep_pos = np.full(int(draws), -1, dtype=np.int64)
     keep_pos[keep_idx] = np.arange(keep_idx.size)
     qbuf = np.empty((K, keep_idx.size, U, R, C), dtype=np.float32)
-    accs = np.zeros((K, 3))
+    accs = np.zeros((K, 4))
 
     Xf = X.astype(float)
     Ti = np.ascontiguousarray(T, dtype=np.int64)
@@ -1045,7 +1071,7 @@ def fit_md(
         s = slice(k, k + 1)
         _run_seeded(
             seed_value, m, done, int(warmup), base, j0, thin_k, Xf, x, Ti, Xrow, zm, beta[s],
-            phi[s], mode[s], chol[s], scale[s], float(lambda1), float(lambda2),
+            phi[s], mode[s], chol[s], scale[s], prior[s],
             int(ridge_moves), int(shift_moves), agg[s], unit_sums[k], alpha_sums[k], qbuf[s],
             keep, accs[k],
         )  # fmt: skip
@@ -1123,7 +1149,9 @@ def fit_md(
         "iterations": int(total),
         "seed": seed,
         "lambda1": float(lambda1),
-        "lambda2": float(lambda2),
+        "lambda2": None if lambda2 is None else float(lambda2),
+        "rate_prior": None if lambda2 is not None else [h1, h2],
+        "rate_mean": float(acc[3] / n_kept),
         "ridge_moves": int(ridge_moves),
         "shift_moves": int(shift_moves),
         "unit_quantile_draws": int(pooled.shape[0]),

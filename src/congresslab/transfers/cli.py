@@ -76,8 +76,8 @@ def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="RATE",
-        help="bayes only: rate of the Gamma(4, RATE) prior on the Dirichlet parameters "
-        "(default 0.5, PyEI's prior; 2 is eiPack's)",
+        help="bayes only: fix the rate of the Gamma(4, RATE) prior on the Dirichlet "
+        "parameters (default: learned from the data; 0.5 is PyEI's prior, 2 eiPack's)",
     )
     p.add_argument(
         "--json",

@@ -340,12 +340,23 @@ class TransferSummary:
         r = self.res
         out = [_ASSUMPTIONS.get(r.method, f"Method {r.method}.")]
         if r.method == "bayes" and "lambda2" in r.options:
-            out.append(
-                f"Prior: Gamma(shape {r.options['lambda1']:g}, rate {r.options['lambda2']:g})"
-                " on the Dirichlet parameters. PyEI's default is rate 0.5 and eiPack's is rate 2;"
-                " on the benchmark sets, switching between them moved the EI index by up to"
-                " 1.7 points (see congresslab.transfers.bayes)."
-            )
+            shape, rate = r.options["lambda1"], r.options["lambda2"]
+            if rate is None:
+                learned = r.diagnostics.get("settings", {}).get("rate_mean", float("nan"))
+                out.append(
+                    f"Prior: Gamma(shape {shape:g}, rate b) on the Dirichlet parameters, with b"
+                    f" learned from the data (hyperprior Gamma(1, 1); posterior mean b ="
+                    f" {learned:.2f}, so the prior mean of a Dirichlet parameter is"
+                    f" {shape / learned:.1f}): the data choose how strongly units are pooled."
+                    " See congresslab.transfers.bayes for fixed rates (PyEI 0.5, eiPack 2)."
+                )
+            else:
+                out.append(
+                    f"Prior: Gamma(shape {shape:g}, rate {rate:g}) on the Dirichlet parameters"
+                    " (fixed rate). PyEI's default is rate 0.5 and eiPack's is rate 2; on the"
+                    " benchmark sets, switching between them moved the EI index by up to 1.7"
+                    " points, and the default learns the rate (see congresslab.transfers.bayes)."
+                )
         if r.interval_kind not in ("bounds", "none"):
             out.append(_MODEL_INTERVALS)
         return out
