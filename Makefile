@@ -42,9 +42,10 @@ lint: $(STAMP) ## ruff
 benchmark: $(STAMP) ## run the transfer engine on the benchmark datasets → reports/benchmarks.md
 	$(BIN)/python benchmarks/run_benchmarks.py
 
-studies: $(STAMP) ## coverage and power studies on SIMULATED congresses → reports/
+studies: $(STAMP) ## coverage, power and prior studies on SIMULATED data → reports/
 	$(BIN)/python scripts/coverage_study.py
 	$(BIN)/python scripts/power_study.py
+	$(BIN)/python scripts/prior_study.py
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ in the project's environment
 	$(BIN)/jupyter lab notebooks/

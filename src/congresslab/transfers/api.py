@@ -62,18 +62,18 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #: ``auto`` uses the Bayesian model when ``n_units * (R * C) ** 2`` is at most this; beyond,
 #: the LP estimator. The sampler's run time to convergence grows about linearly with the
 #: number of units and with the square of the number of cells per unit (more cells: more
-#: work per iteration and slower mixing). Measured with defaults (prior rate 0.5) on an idle
-#: 2-core machine, seconds ≈ 0.0002-0.0005 × n_units × (R·C)²:
+#: work per iteration and slower mixing). Measured with defaults (prior rate learned) on an
+#: idle 2-core machine, seconds ≈ 0.0002-0.001 × n_units × (R·C)² (the most for congresses):
 #:
-#: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 5.5 s for 212 × 3 × 3, 104 s for
+#: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 3.6 s for 212 × 3 × 3, 163 s for
 #:   620 × 5 × 4;
-#: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 17 s for
-#:   3,000 × 2 × 2, 58 s for 1,500 × 3 × 3, 79 s for 800 × 5 × 4, 88 s for 400 × 6 × 6, 88 s
-#:   for 100 × 8 × 8.
+#: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 16 s for
+#:   3,000 × 2 × 2, 100 s for 1,500 × 3 × 3, 111 s for 800 × 5 × 4, 107 s for 400 × 6 × 6,
+#:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 62-93 s.
 #:
-#: Very heterogeneous units mix more slowly: 74 s for 150 × 5 × 4 at conc = 2, about
-#: 0.0012 × the cost. The cap keeps ``auto`` within a few minutes (every New Zealand 5 × 4
-#: electorate, up to 1,000 polling places, stays with ``bayes``).
+#: Very heterogeneous units can mix more slowly (74 s for 150 × 5 × 4 at conc = 2 with the
+#: rate fixed at 0.5; 39 s with it learned). The cap keeps ``auto`` within a few minutes
+#: (every New Zealand 5 × 4 electorate, up to 1,000 polling places, stays with ``bayes``).
 AUTO_BAYES_MAX_COST: int = 400_000
 
 
@@ -260,7 +260,7 @@ def choose_method(table: UnitTable) -> str:
 
     - The multinomial–Dirichlet model has the lowest errors on senc, on the 1910 census, on
       three of the four New Zealand 5 × 4 sets, and on their mean. On te_tai_tonga (620
-      units) Goodman is slightly better: EI 4.81 % against 4.96 %.
+      units) Goodman is slightly better: EI 4.81 % against 4.92 %.
     - This agrees with the published comparisons of Pavía 2022, where eiPack/PyEI MD beat
       lphom and Goodman on these sets.
     - Among the fast methods, the refined LP has the lowest mean EI on the New Zealand sets. Its

@@ -9,34 +9,45 @@ and destination counts ``T[i, c]`` (same totals)::
     beta[i, r]   ~ Dirichlet(alpha[r])                           (simplex over columns)
     T[i]         ~ Multinomial(N_i, theta_i),  theta_ic = sum_r X_ir / N_i * beta_irc
 
-Prior: the two tools differ, although both say "lambda1 = 4, lambda2 = 2". eiPack uses
-``lambda2`` as the rate (``(lambda1 - 1) log(alpha) - lambda2 alpha`` in its C code, and
+Prior: the Gamma rate ``lambda2`` sets how alike the units are a priori (the concentration
+``sum_c alpha[r, c]`` of a row has prior mean ``lambda1 C / lambda2``), and the two reference
+tools differ on it, although both say "lambda1 = 4, lambda2 = 2". eiPack uses ``lambda2`` as
+the rate (``(lambda1 - 1) log(alpha) - lambda2 alpha`` in its C code, and
 ``rgamma(n, lambda1, lambda2)`` for the starting values): mean 2. PyEI passes
 ``beta=1 / lmbda2`` to PyMC's Gamma, whose ``beta`` is also a rate: rate 0.5, mean 8 (its
-comment says "chosen to match eiPack"). The default here is PyEI's prior, shape 4 and
-rate 0.5: units are a priori more alike, so the model pools them more. Both priors on the
-same sampler (``reports/benchmarks.md``, rows ``bayes`` and ``bayes_eipack_prior``):
+comment says "chosen to match eiPack"). Neither fixed rate was right on every set: rate 0.5
+was better on 5 of the 6 real benchmark sets, but worse on nz2014_northcote (8.19 % against
+6.59 %) and on the most heterogeneous SIMULATED congresses. So by default the rate is
+learned: ``lambda2 ~ Gamma(1, 1)``, updated by its exact conditional (step 0 below). Its
+posterior has shape ``1 + lambda1 R C`` (17 for a 2 x 2 table, 81 for 5 x 4), so the
+hyperprior weighs little against the ``R C`` Dirichlet parameters: the data choose how
+strongly to pool. The three priors on the same sampler (``reports/benchmarks.md``, rows
+``bayes``, ``bayes_pyei_prior`` and ``bayes_eipack_prior``), EI %:
 
-=========================  =========================  ==========================
-set (EI %, vote-weighted)  rate 0.5 (PyEI, default)   rate 2 (eiPack)
-=========================  =========================  ==========================
-eco_census1910             2.13                       2.26
-eipack_senc                2.15                       2.31
-nz2014 mean of 4 sets      6.49                       6.87
-=========================  =========================  ==========================
+=========================  ===============  ==========  ===========
+set (EI %, vote-weighted)  learned default  rate 0.5    rate 2
+=========================  ===============  ==========  ===========
+eco_census1910             2.12             2.13        2.26
+eipack_senc                2.11             2.15        2.31
+nz2014_bay_of_plenty       4.57             6.12        7.82
+nz2014_northcote           8.11             8.19        6.59
+nz2014_te_tai_tonga        4.92             4.96        5.00
+nz2014_tukituki            6.78             6.70        8.07
+nz2014 mean of 4 sets      6.09             6.49        6.87
+=========================  ===============  ==========  ===========
 
-Rate 0.5 was better on 5 of the 6 real sets; it was worse on nz2014_northcote (31 units):
-8.19 % against 6.59 %. On six SIMULATED 5 x 4 sets (``benchmarks/run_benchmarks.py``'s
-generator: U, conc = 60, 50; 200, 20; 200, 100; 100, 30; 100, 5; 150, 2) it was better or
-equal on four and worse on two: 3.16 % against 3.02 % (200, 20) and 11.99 % against 11.30 %
-(150, 2, the most heterogeneous). On SIMULATED congresses with a contextual effect
-(``reports/coverage_study_bayes.md``, 8 simulations per scenario), rate 0.5 had a lower MAE
-at low heterogeneity: 3.21 against 4.17 pp (2023-like) and 3.03 against 3.57 pp (2025-like).
-It had a higher MAE at high heterogeneity: 6.30 against 5.44 pp and 6.18 against 5.55 pp.
-There its error on the third motion's transfer to the winner also grew, from 11.0 to 14.8 pp
-(2023) and from 18.2 to 24.1 pp (2025). The stronger pooling helps when units are alike and
-hurts when they differ. This choice between the two published defaults was made after seeing
-these sets. Pass ``lambda2=2`` for eiPack's prior.
+The learned rates are 0.2-0.4 on the four NZ sets (stronger pooling than PyEI's), so the
+learned prior cannot reproduce eiPack's better northcote figure. On eight SIMULATED 5 x 4
+sets of 40-200 units (``reports/prior_study.md``, concentrations 2-100) the learned rate
+had the lowest EI on five; mean EI 6.22 % against 6.38 % (rate 0.5) and 6.50 % (rate 2).
+It followed the heterogeneity: 0.10 at concentration 100, 6.7 at concentration 2. On
+SIMULATED congresses with a contextual effect (``reports/coverage_study_bayes.md``,
+8 per scenario) its MAE was 3.81 / 3.27 pp (2023-like / 2025-like, federations alike;
+3.21 / 3.03 with rate 0.5) and 5.25 / 5.29 pp (federations differ; 6.30 / 6.18 with rate
+0.5, 5.44 / 5.55 with rate 2), and its error on the third motion's transfer to the winner
+fell from 14.8 / 24.1 pp (rate 0.5) to 7.0 / 11.7 pp where federations differ. The cost
+is speed: the pooling is freer, so mixing is slower (te_tai_tonga 163 s against 104 s).
+Pass ``lambda2=0.5`` for PyEI's prior and ``lambda2=2`` for eiPack's (fixed rates).
 
 Sampler (no gradients; a numba-compiled kernel loops over units and cells; the chains run
 in parallel threads, each block of each chain seeded from the fit's generator).
@@ -134,7 +145,9 @@ __all__ = ["MDFit", "fit_md", "ConvergenceWarning", "validate_counts"]
 _NU = 5.0  # degrees of freedom of the Student-t proposal for log alpha
 _PHI_MIN, _PHI_MAX = -12.0, 10.0  # box for the Newton search of the mode of log alpha
 _TINY = 1e-300
-_MAX_LENGTH_FACTOR = 32  # extensions stop at 32 x the requested number of draws
+# extensions stop at 64 x the requested number of draws: with the learned prior rate,
+# SIMULATED 2025-like congresses (102 x 6 x 5) needed 25,000-38,500 draws per chain
+_MAX_LENGTH_FACTOR = 64
 _MAX_STEP = 0.5  # an extension adds at most half the stored draws
 _RHAT_SCALE = 0.01  # R-hat - 1 is assumed to shrink like 1 / draws towards this
 
@@ -947,11 +960,16 @@ def fit_md(
         Seed of :func:`numpy.random.default_rng`; the same seed gives bit-identical output.
     progress : bool
         Show a tqdm progress bar on stderr.
-    lambda1, lambda2 : float
-        Shape and rate of the Gamma prior on every ``alpha[r, c]``. The defaults, 4 and 0.5
-        (mean 8), are the prior PyEI's ``multinomial-dirichlet`` actually uses; eiPack's
-        ``ei.MD.bayes`` uses rate 2 (mean 2). See the module notes for both on the
-        benchmarks.
+    lambda1 : float
+        Shape of the Gamma prior on every ``alpha[r, c]`` (4, as in eiPack and PyEI).
+    lambda2 : float, optional
+        Rate of that prior. By default (None) it is learned, with the hyperprior
+        ``Gamma(rate_prior[0], rate_prior[1])``; its posterior mean is
+        ``settings["rate_mean"]``. A number fixes it: 0.5 is the prior PyEI's
+        ``multinomial-dirichlet`` actually uses (mean 8), 2 is eiPack's ``ei.MD.bayes``
+        (mean 2). See the module notes for all three on the benchmarks.
+    rate_prior : (float, float)
+        Shape and rate of the Gamma hyperprior on ``lambda2`` when it is learned.
     ridge_moves : int, optional
         Within-unit 2 x 2 Metropolis moves per unit and iteration (default
         ``max(R, C) + 2``).
@@ -970,11 +988,12 @@ def fit_md(
         same chains up to this many times, appending draws: as many as the measured bulk
         ESS and R-hat ask for (10 % margin, from a quarter to a half more draws: short
         runs underestimate the ESS rate), so ``agg_draws`` can end with more than
-        ``draws`` draws per chain (``settings["draws"]``). Extensions stop at 32 times
-        ``draws``, so a run costs at most about ``warmup + 32 * draws * thin``
-        iterations. On the benchmark sets te_tai_tonga (620 units, 5 x 4) takes 104 s; a
-        SIMULATED 2025-like congress (102 federations, 6 x 5) stops at 23,884 draws per
-        chain (54 s; measured with the default prior, rate 0.5).
+        ``draws`` draws per chain (``settings["draws"]``). Extensions stop at 64 times
+        ``draws`` (and ``max_extensions`` steps), so a run costs at most about
+        ``warmup + 64 * draws * thin`` iterations. On the benchmark sets te_tai_tonga
+        (620 units, 5 x 4) takes 163 s; SIMULATED 2025-like congresses (102 federations,
+        6 x 5, seeds 1, 2, 7) need 25,164-38,453 draws per chain (62-93 s; two of the
+        three did not converge within the former cap of 32 times ``draws``).
         The result is deterministic given ``seed``. Use 0 for a fixed-length run.
     structural_zeros : array_like of bool, shape (R, C), optional
         Cells that cannot hold voters (e.g. new members who left before the second
