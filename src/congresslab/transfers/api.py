@@ -69,7 +69,7 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #:   620 × 5 × 4;
 #: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 16 s for
 #:   3,000 × 2 × 2, 100 s for 1,500 × 3 × 3, 111 s for 800 × 5 × 4, 107 s for 400 × 6 × 6,
-#:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 62-93 s.
+#:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 61-131 s.
 #:
 #: Very heterogeneous units can mix more slowly (74 s for 150 × 5 × 4 at conc = 2 with the
 #: rate fixed at 0.5; 39 s with it learned). The cap keeps ``auto`` within a few minutes
@@ -163,7 +163,7 @@ class MultinomialDirichlet:
         progress: bool = True,
         lambda1: float = 4.0,
         lambda2: float | None = None,
-        max_extensions: int = 10,
+        max_extensions: int = 12,
         on_nonconvergence: str = "warn",
         **table_options: Any,
     ) -> None:

@@ -146,7 +146,7 @@ _NU = 5.0  # degrees of freedom of the Student-t proposal for log alpha
 _PHI_MIN, _PHI_MAX = -12.0, 10.0  # box for the Newton search of the mode of log alpha
 _TINY = 1e-300
 # extensions stop at 64 x the requested number of draws: with the learned prior rate,
-# SIMULATED 2025-like congresses (102 x 6 x 5) needed 25,000-38,500 draws per chain
+# SIMULATED 2025-like congresses (102 x 6 x 5) needed 25,000-50,500 draws per chain
 _MAX_LENGTH_FACTOR = 64
 _MAX_STEP = 0.5  # an extension adds at most half the stored draws
 _RHAT_SCALE = 0.01  # R-hat - 1 is assumed to shrink like 1 / draws towards this
@@ -936,7 +936,7 @@ def fit_md(
     shift_moves: int | None = None,
     unit_quantile_draws: int = 1000,
     check: bool = True,
-    max_extensions: int = 10,
+    max_extensions: int = 12,
     structural_zeros: np.ndarray | None = None,
 ) -> MDFit:
     """Fit the hierarchical multinomial-Dirichlet R x C model by MCMC.
@@ -992,8 +992,9 @@ def fit_md(
         ``draws`` (and ``max_extensions`` steps), so a run costs at most about
         ``warmup + 64 * draws * thin`` iterations. On the benchmark sets te_tai_tonga
         (620 units, 5 x 4) takes 163 s; SIMULATED 2025-like congresses (102 federations,
-        6 x 5, seeds 1, 2, 7) need 25,164-38,453 draws per chain (62-93 s; two of the
-        three did not converge within the former cap of 32 times ``draws``).
+        6 x 5, seeds 1, 2, 7) need 25,635-50,500 draws per chain (61-131 s). Two of the
+        three did not converge within the former limits (32 times ``draws``, 10
+        extensions), hence the defaults of 64 times and 12 extensions.
         The result is deterministic given ``seed``. Use 0 for a fixed-length run.
     structural_zeros : array_like of bool, shape (R, C), optional
         Cells that cannot hold voters (e.g. new members who left before the second
