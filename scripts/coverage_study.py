@@ -85,6 +85,8 @@ def one_fit(sim, method: str, seed: int, method_options: dict) -> dict:
         "third_halfwidth_pp": 100 * (k["upper"] - k["lower"]) / 2,
         "third_truth": k["truth"],
         "seconds": secs,
+        # MCMC fits only (bayes): did the sampler meet R-hat <= 1.01 and bulk ESS >= 400?
+        "converged": float(res.diagnostics.get("converged", np.nan)),
     }
 
 
@@ -134,6 +136,11 @@ def summarise(fits: pd.DataFrame) -> pd.DataFrame:
         sec_per_fit=("seconds", "mean"),
     ).reset_index()
     out.insert(2, "heterogeneity", out["dispersion"].map(HETEROGENEITY).fillna("custom"))
+    if "converged" in ok and ok["converged"].notna().any():
+        conv = g["converged"].mean()
+        out["converged_pct"] = [
+            100 * conv.get((r.like, r.dispersion, r.method), np.nan) for r in out.itertuples()
+        ]
     if "error" in fits:
         fails = fits[fits["error"].notna()].groupby(["like", "dispersion", "method"]).size()
         out["failures"] = [
