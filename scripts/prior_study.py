@@ -45,8 +45,8 @@ def run(quick: bool = False) -> pd.DataFrame:
         table, truth, _ = synthetic(U=units, seed=seed, conc=conc)
         for label, rate in PRIORS.items():
             t0 = time.perf_counter()
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # convergence is reported in the table
                 res = MultinomialDirichlet(
                     table, lambda2=rate, progress=False, draws=300 if quick else 1000
                 ).fit()
@@ -56,9 +56,7 @@ def run(quick: bool = False) -> pd.DataFrame:
                 "prior": label,
                 "ei_pct": ei_index(res, truth),
                 "rate_mean": d["settings"]["rate_mean"],
-                "rhat_max": d["rhat_max"],
                 "converged": d["converged"],
-                "warnings": len(caught),
                 "seconds": time.perf_counter() - t0,
             })  # fmt: skip
             r = rows[-1]

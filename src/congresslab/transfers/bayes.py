@@ -609,19 +609,17 @@ def _run(
         l1 = prior[k, 0]
         for it in range(it0, it0 + n_iter):
             b = beta[k]
+            v = 0.0
+            for r in range(R):
+                for c in range(C):
+                    alpha[r, c] = math.exp(phi[k, r, c])
+                    v += alpha[r, c]
             if prior[k, 2] > 0.0:
                 # 0. the Gamma rate | alpha (conjugate): rate ~ Gamma(h1 + l1 R C,
                 # h2 + sum alpha). Drawn first, so that the Laplace modes that steps 4-5
                 # store always belong to the current rate
-                v = 0.0
-                for r in range(R):
-                    for c in range(C):
-                        v += math.exp(phi[k, r, c])
                 prior[k, 1] = np.random.gamma(prior[k, 2] + l1 * R * C, 1.0) / (prior[k, 3] + v)
             l2 = prior[k, 1]
-            for r in range(R):
-                for c in range(C):
-                    alpha[r, c] = math.exp(phi[k, r, c])
             # 1. latent cells n | beta
             for i in range(U):
                 for c in range(C):
