@@ -223,3 +223,132 @@ def test_estimate_from_dataframe():
     )
     r = estimate(df, "bounds", unit="fed", origin=["A", "B"], destination=["x", "y"])
     assert r.n_units == 3 and r.origin == ["A", "B"]
+
+
+# ------------------------------------------------------------ review fixes (session 14)
+def test_cli_line_number_of_a_bad_row(csv, capsys):
+    df = pd.read_csv(csv)
+    df.loc[4, "B"] = -3  # fifth data row = line 6 of the file (header is line 1)
+    df.to_csv(csv, index=False)
+    rc = main([str(csv), *ARGS, "--method", "bounds"])
+    err = capsys.readouterr().err
+    assert rc == 2 and ", line 6:" in err and "'B'" in err and "'f4'" in err
+
+
+def test_cli_duplicate_units_give_their_lines(csv, capsys):
+    df = pd.read_csv(csv)
+    df.loc[7, "fed"] = "f2"
+    df.to_csv(csv, index=False)
+    rc = main([str(csv), *ARGS, "--method", "bounds"])
+    assert rc == 2 and "line 9" in capsys.readouterr().err
+
+
+def test_cli_margins_advice_uses_command_line_spelling(csv, capsys):
+    df = pd.read_csv(csv)
+    df.loc[0, "x"] += 5
+    df.to_csv(csv, index=False)
+    rc = main([str(csv), *ARGS, "--method", "bounds", "--margins", "error"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--margins entry_exit" in err and "margins='" not in err
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_cli_reads_semicolon_and_tab_separated_files(csv, capsys, sep):
+    text = csv.read_text().replace(",", sep)
+    csv.write_text(text)
+    rc = main([str(csv), *ARGS, "--method", "bounds", "--json", "-"])
+    assert rc == 0 and json.loads(capsys.readouterr().out)["n_units"] == 30
+
+
+def test_cli_constrained_goodman(csv, capsys):
+    rc = main([str(csv), *ARGS, "--method", "goodman", "--constrained", "--json", "-"])
+    d = json.loads(capsys.readouterr().out)
+    shares = np.array([list(v.values()) for v in d["transfer"].values()])
+    assert rc == 0 and d["diagnostics"]["constrained"] is True
+    assert shares.min() >= -1e-9 and shares.max() <= 1 + 1e-9
+    rc = main([str(csv), *ARGS, "--method", "lp", "--constrained"])
+    assert rc == 2 and "applies to --method goodman" in capsys.readouterr().err
+
+
+def test_top_level_cli_survives_a_closed_pipe(csv):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "congresslab.cli", "estimate", str(csv), *ARGS,
+           "--method", "bounds", "--json", "-", "--quiet"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and proc.returncode == 0
+
+
+def test_simulated_data_are_labelled_everywhere():
+    from congresslab.simulate import simulate_congress
+
+    sim = simulate_congress(like=2025, seed=3)
+    r = estimate(sim.units, "lp", unit="federation", origin=sim.origin,
+                 destination=sim.destination, progress=False, n_boot=5)  # fmt: skip
+    assert r.simulated and r.table.simulated
+    assert str(r.summary()).startswith("SIMULATED")
+    assert "SIMULATED" in r.summary()._repr_html_()
+    assert r.to_json(as_str=False)["simulated"] is True
+    for fig in (plot_heatmap(r), plot_sankey(r)):
+        assert fig.axes[0].get_title().startswith("SIMULATED")
+    title = plot_heatmap(r, title_prefix="SIMULATED 2025-like").axes[0].get_title()
+    assert title.count("SIMULATED") == 1
+    real = table()
+    assert not real.simulated and not Bounds(real).fit().to_json(as_str=False)["simulated"]
+    assert UnitTable.from_arrays(real.X, real.T, simulated=True).subset([0, 1]).simulated
+
+
+def test_simulated_flag_needs_every_row_true():
+    df = pd.DataFrame({"SIMULATED": [True, False], "A": [5, 5], "B": [5, 0],
+                       "x": [6, 4], "y": [4, 1]})  # fmt: skip
+    assert not UnitTable.from_frame(df, origin=["A", "B"], destination=["x", "y"]).simulated
+    df["SIMULATED"] = "True"  # as read back from a CSV written by another tool
+    assert UnitTable.from_frame(df, origin=["A", "B"], destination=["x", "y"]).simulated
+
+
+def test_goodman_summary_flags_impossible_shares():
+    rng = np.random.default_rng(5)
+    X = rng.integers(50, 500, size=(40, 3))
+    # a strong contextual effect: unconstrained Goodman leaves [0, 1]
+    p = np.clip(0.1 + 1.5 * X[:, :1] / X.sum(1, keepdims=True), 0, 1)
+    y = np.round(X.sum(1, keepdims=True) * p).astype(int)
+    T = np.column_stack([y, X.sum(1, keepdims=True) - y])
+    r = estimate(UnitTable.from_arrays(X, T), "goodman")
+    assert r.diagnostics["n_out_of_range"] > 0
+    assert any("outside [0, 1]" in n for n in r.summary().notes())
+    ok = estimate(table(), "goodman")
+    assert ok.diagnostics["n_out_of_range"] == 0
+    assert not any("outside [0, 1]" in n for n in ok.summary().notes())
+
+
+def test_bounds_summary_has_no_level():
+    s = str(Bounds(table()).fit().summary())
+    assert "bounds (certain, no level)" in s and "rescaled so that each row sums to 1" in s
+
+
+def test_sankey_negative_flows_warn_and_labels_match_blocks():
+    rng = np.random.default_rng(5)
+    X = rng.integers(50, 500, size=(40, 3))
+    p = np.clip(0.1 + 1.5 * X[:, :1] / X.sum(1, keepdims=True), 0, 1)
+    y = np.round(X.sum(1, keepdims=True) * p).astype(int)
+    T = np.column_stack([y, X.sum(1, keepdims=True) - y])
+    r = estimate(UnitTable.from_arrays(X, T), "goodman")
+    assert (r.counts.to_numpy() < 0).any()
+    with pytest.warns(UserWarning, match="negative estimated flows"):
+        fig = plot_sankey(r)
+    drawn = np.clip(r.counts.to_numpy(), 0, None)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    for i, name in enumerate(r.origin):
+        assert f"{name}\n{drawn[i].sum():,.0f}" in labels
+
+
+def test_sankey_labels_do_not_overlap():
+    tab = UnitTable.from_arrays([[500, 5, 6, 489]] * 3, [[400, 600]] * 3)
+    fig = plot_sankey(LinearProgram(tab, n_boot=0, progress=False).fit())
+    ys = sorted(t.get_position()[1] for t in fig.axes[0].texts if t.get_ha() == "right")
+    assert min(np.diff(ys)) >= 0.075 - 1e-9

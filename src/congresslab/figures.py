@@ -163,11 +163,13 @@ def plot_scenarios(year: int, *, loyalty: Sequence[float] | None = None,
         fig, ax = plt.subplots(figsize=(6.4, 4))
     else:
         fig = ax.figure
-    for share in newcomers_to_leader:
+    styles = [(0, (1, 1.5)), (0, (6, 2)), "-", (0, (6, 2, 1, 2))]  # told apart without colour
+    for k, share in enumerate(newcomers_to_leader):
         y = [implied_split(table, loyalty=lo, newcomers_to_leader=share)["third_to_leader_pct"]
              for lo in grid]
         ax.plot(100 * grid, y, label=f"newcomers {100 * share:.0f} % for {table.leader}",
-                color=COLORS.get(table.leader, "black"), alpha=0.35 + 0.6 * share)
+                color=COLORS.get(table.leader, "black"), linestyle=styles[k % len(styles)],
+                linewidth=1.8)
     tip = [100 - tipping_point(table, loyalty=lo) for lo in grid]
     ax.plot(100 * grid, tip, "k--",
             label=f"tipping point (newcomers 50/50): below it {table.runner_up} wins")

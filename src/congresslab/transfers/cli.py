@@ -5,7 +5,7 @@ Wire it into the top-level parser with :func:`add_estimate_parser`; the sub-comm
 
     congresslab estimate units.csv --unit federation --origin a,b,c --destination x,y \\
         [--method auto|bounds|goodman|lp|bayes] [--margins POLICY] [--seed N] [--alpha A] \\
-        [--prior-rate RATE] [--json OUT|-] [--quiet]
+        [--constrained] [--prior-rate RATE] [--json OUT|-] [--quiet]
 
 Bad input prints a one-line ``error: ...`` message on stderr and exits with code 2.
 
@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -69,6 +70,11 @@ def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
         default="auto",
         help="policy when origin and destination totals differ (default auto)",
     )
+    p.add_argument(
+        "--constrained",
+        action="store_true",
+        help="goodman only: fit on the simplex (shares in [0, 1], rows summing to 1)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--alpha", type=float, default=0.05, help="interval level 1-alpha (0.05)")
     p.add_argument(
@@ -95,6 +101,49 @@ def _error(msg: str) -> int:
     return 2
 
 
+def _separator(path: Path) -> str:
+    """The field separator of a CSV file: ``,``, ``;`` (French spreadsheets) or a tab,
+    whichever is most frequent on the header line (``,`` when the file cannot be read: the
+    reader then reports the problem)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline()
+    except OSError:
+        return ","
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > 0 else ","
+
+
+def _where(exc: Exception) -> str:
+    """``", line 6"`` for an error about data rows (header = line 1, one line per row).
+
+    Examples
+    --------
+    >>> _where(UnitTableError("bad", rows=[4])), _where(UnitTableError("bad", rows=[0, 3, 9]))
+    (', line 6', ', lines 2, 5, 11')
+    >>> _where(ValueError("bad"))
+    ''
+    """
+    rows = getattr(exc, "rows", [])
+    if not rows:
+        return ""
+    shown = ", ".join(str(r + 2) for r in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f", line{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
+def _cli_spelling(msg: str) -> str:
+    """Python option spellings in a message, as command-line options.
+
+    Examples
+    --------
+    >>> _cli_spelling("choose margins='rescale' or margins='entry_exit'")
+    'choose --margins rescale or --margins entry_exit'
+    """
+    return re.sub(r"margins='(\w+)'", r"--margins \1", msg)
+
+
 def run_estimate(args: argparse.Namespace) -> int:
     """Run the ``estimate`` sub-command; returns the exit code."""
     if not 0 < args.alpha < 1:
@@ -106,8 +155,12 @@ def run_estimate(args: argparse.Namespace) -> int:
         if not args.prior_rate > 0:
             return _error(f"--prior-rate must be positive, got {args.prior_rate}")
         options["lambda2"] = args.prior_rate
+    if args.constrained:
+        if args.method != "goodman":
+            return _error(f"--constrained applies to --method goodman, not {args.method}")
+        options["constrained"] = True
     try:
-        df = pd.read_csv(args.file)
+        df = pd.read_csv(args.file, sep=_separator(args.file))
     except FileNotFoundError:
         return _error(f"no such file: {args.file}")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -129,7 +182,7 @@ def run_estimate(args: argparse.Namespace) -> int:
                 **options,
             )
     except (UnitTableError, ValueError, ImportError) as exc:
-        return _error(f"{args.file}: {exc}")
+        return _error(f"{args.file}{_where(exc)}: {_cli_spelling(str(exc))}")
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
     if not args.quiet and not to_stdout:

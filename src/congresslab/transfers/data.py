@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -78,7 +78,15 @@ def structural_zeros(origin: Sequence[str], destination: Sequence[str]) -> np.nd
 
 
 class UnitTableError(ValueError):
-    """Invalid unit table: bad column, bad count, bad unit (a :class:`ValueError`)."""
+    """Invalid unit table: bad column, bad count, bad unit (a :class:`ValueError`).
+
+    ``rows`` holds the 0-based positions (in the input table) of the offending rows, when
+    the error is about rows: the command line turns them into file line numbers.
+    """
+
+    def __init__(self, message: str, *, rows: Sequence[int] = ()) -> None:
+        super().__init__(message)
+        self.rows = [int(r) for r in rows]
 
 
 class MarginsError(UnitTableError):
@@ -105,23 +113,27 @@ def _check_block(values: pd.DataFrame, units: pd.Index, what: str) -> np.ndarray
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise UnitTableError(
-                f"{what} column {col!r} has a non-numeric value {s.iloc[i]!r} in unit {units[i]!r}"
+                f"{what} column {col!r} has a non-numeric value {s.iloc[i]!r} in unit {units[i]!r}",
+                rows=[i],
             )
         if num.isna().any():
             i = int(np.flatnonzero(num.isna().to_numpy())[0])
             raise UnitTableError(
-                f"{what} column {col!r} has a missing (NaN) count in unit {units[i]!r}"
+                f"{what} column {col!r} has a missing (NaN) count in unit {units[i]!r}",
+                rows=[i],
             )
         arr = num.to_numpy(dtype=float)
         if not np.all(np.isfinite(arr)):
             i = int(np.flatnonzero(~np.isfinite(arr))[0])
             raise UnitTableError(
-                f"{what} column {col!r} has an infinite count in unit {units[i]!r}"
+                f"{what} column {col!r} has an infinite count in unit {units[i]!r}",
+                rows=[i],
             )
         if (arr < 0).any():
             i = int(np.flatnonzero(arr < 0)[0])
             raise UnitTableError(
-                f"{what} column {col!r} has a negative count ({arr[i]:g}) in unit {units[i]!r}"
+                f"{what} column {col!r} has a negative count ({arr[i]:g}) in unit {units[i]!r}",
+                rows=[i],
             )
     return values.apply(pd.to_numeric).to_numpy(dtype=float)
 
@@ -150,6 +162,10 @@ class UnitTable:
     drift : dict
         ``max_pct`` (largest relative per-unit drift, %), ``worst_unit``, ``total_pct``
         (relative drift of the grand totals, %), ``n_units_differing``.
+    simulated : bool
+        The counts are SIMULATED (the frame had a ``SIMULATED`` column, as written by
+        ``congresslab simulate``, or ``simulated=True`` was passed); results fitted on
+        this table say SIMULATED in their summary, JSON and plot titles.
     """
 
     X: np.ndarray
@@ -160,6 +176,7 @@ class UnitTable:
     margins: str = "auto"
     margins_applied: str = "none"
     drift: dict[str, Any] = field(default_factory=dict)
+    simulated: bool = False
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -172,6 +189,7 @@ class UnitTable:
         margins: str = "auto",
         *,
         auto_tolerance: float = 0.10,
+        simulated: bool | None = None,
     ) -> UnitTable:
         """Build a unit table from a DataFrame, one row per unit.
 
@@ -188,6 +206,9 @@ class UnitTable:
             Margins policy (see the module documentation).
         auto_tolerance : float
             Largest relative per-unit drift that ``"auto"`` fixes by rescaling.
+        simulated : bool, optional
+            Mark the counts as SIMULATED. Default: True when ``df`` has a ``SIMULATED``
+            column that is true in every row (the files of ``congresslab simulate``).
 
         Returns
         -------
@@ -262,7 +283,10 @@ class UnitTable:
                 return [c[len(prefix) :] for c in names]
             return names
 
-        return cls._build(
+        if simulated is None:
+            flag = df["SIMULATED"] if "SIMULATED" in cols else None
+            simulated = flag is not None and bool(flag.astype(str).str.lower().eq("true").all())
+        table = cls._build(
             X,
             T,
             units,
@@ -271,6 +295,7 @@ class UnitTable:
             margins,
             auto_tolerance,
         )
+        return replace(table, simulated=bool(simulated)) if simulated else table
 
     @classmethod
     def from_arrays(
@@ -283,8 +308,11 @@ class UnitTable:
         margins: str = "auto",
         *,
         auto_tolerance: float = 0.10,
+        simulated: bool = False,
     ) -> UnitTable:
         """Build a unit table from two arrays of counts, ``X`` (U × R) and ``T`` (U × C).
+
+        Same checks as :meth:`from_frame`; ``simulated=True`` marks the counts as SIMULATED.
 
         Examples
         --------
@@ -318,6 +346,7 @@ class UnitTable:
             destination=destination,
             margins=margins,
             auto_tolerance=auto_tolerance,
+            simulated=simulated,
         )
 
     @classmethod
@@ -345,15 +374,21 @@ class UnitTable:
             raise UnitTableError("the table has no units")
         if units.has_duplicates:
             dup = units[units.duplicated()].unique().tolist()
-            raise UnitTableError(f"duplicate unit id(s): {_fmt_units(dup)}")
+            raise UnitTableError(
+                f"duplicate unit id(s): {_fmt_units(dup)}",
+                rows=np.flatnonzero(units.duplicated()),
+            )
         nx, nt = X.sum(1), T.sum(1)
         zero = np.flatnonzero((nx == 0) & (nt == 0))
         if zero.size:
-            raise UnitTableError(f"unit(s) with zero total: {_fmt_units(units[zero].tolist())}")
+            raise UnitTableError(
+                f"unit(s) with zero total: {_fmt_units(units[zero].tolist())}", rows=zero
+            )
         zero_x = np.flatnonzero(nx == 0)
         if zero_x.size and margins != "entry_exit":
             raise UnitTableError(
-                f"unit(s) with zero origin total: {_fmt_units(units[zero_x].tolist())}"
+                f"unit(s) with zero origin total: {_fmt_units(units[zero_x].tolist())}",
+                rows=zero_x,
             )
         for j, name in enumerate(origin):
             if X[:, j].sum() == 0:
@@ -398,13 +433,14 @@ class UnitTable:
                         f"origin and destination totals differ by up to {drift['max_pct']:.1f} % "
                         f"(unit {drift['worst_unit']!r}; total drift {drift['total_pct']:.2f} %), "
                         f"more than the {100 * auto_tolerance:g} % that margins='auto' rescales; "
-                        "use margins='entry_exit' to add entry/exit options (or 'rescale')"
+                        "use margins='entry_exit' to add entry/exit options (or margins='rescale')"
                     )
             if policy == "error":
                 raise MarginsError(
                     f"origin and destination totals differ in {differing.size} unit(s): "
                     f"{_fmt_units(units[differing].tolist())} (max drift {drift['max_pct']:.2f} % "
-                    f"in unit {drift['worst_unit']!r}); choose margins='rescale' or 'entry_exit'"
+                    f"in unit {drift['worst_unit']!r}); choose margins='rescale' or "
+                    "margins='entry_exit'"
                 )
             if policy == "rescale":
                 if zero_x.size:
@@ -468,13 +504,15 @@ class UnitTable:
             self.margins,
             self.margins_applied,
             self.drift,
+            self.simulated,
         )
 
     def __repr__(self) -> str:
         r, c = self.shape
         return (
             f"UnitTable(n_units={self.n_units}, origin={self.origin}, "
-            f"destination={self.destination}, margins={self.margins_applied!r})"
+            f"destination={self.destination}, margins={self.margins_applied!r}"
+            + (", SIMULATED)" if self.simulated else ")")
         )
 
 

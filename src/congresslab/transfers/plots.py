@@ -6,7 +6,8 @@
   consistent with its counts (``β1``, ``β2``: shares of origins 1 and 2 going to
   destination 1).
 
-Every function takes ``title_prefix`` (e.g. ``"SIMULATED"``) prepended to the title, and the
+Every function takes ``title_prefix`` prepended to the title; results fitted on SIMULATED
+data (:attr:`TransferResults.simulated`) get the prefix ``SIMULATED`` whatever is passed. The
 data drawn are available from the helpers (:func:`sankey_geometry`,
 :func:`tomography_segments`) so they can be tested without images.
 
@@ -23,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -43,8 +45,31 @@ __all__ = [
 ]
 
 
-def _title(prefix: str | None, title: str) -> str:
+def _title(prefix: str | None, title: str, simulated: bool = False) -> str:
+    if simulated and "SIMULATED" not in f"{prefix} {title}":
+        prefix = f"SIMULATED {prefix}" if prefix else "SIMULATED"
     return f"{prefix} {title}" if prefix else title
+
+
+def _spread(centers: np.ndarray, min_gap: float) -> np.ndarray:
+    """Label positions near ``centers`` (listed top to bottom) at least ``min_gap`` apart.
+
+    Examples
+    --------
+    >>> _spread(np.array([0.9, 0.89, 0.2]), 0.05).round(3).tolist()
+    [0.92, 0.87, 0.2]
+    """
+    y = np.asarray(centers, float).copy()
+    for _ in range(len(y)):  # push apart overlapping neighbours, around their mean
+        moved = False
+        for k in range(len(y) - 1):
+            if y[k] - y[k + 1] < min_gap - 1e-12:
+                mid = (y[k] + y[k + 1]) / 2
+                y[k], y[k + 1] = mid + min_gap / 2, mid - min_gap / 2
+                moved = True
+        if not moved:
+            break
+    return y
 
 
 def _new_axes(ax: Any, figsize: tuple[float, float]) -> tuple[Figure, Any]:
@@ -86,7 +111,7 @@ def plot_heatmap(
             v = res.params[i, j]
             txt = f"{100 * v:.1f}"
             if np.isfinite(lo[i, j]) and np.isfinite(hi[i, j]):
-                txt += f"\n[{100 * lo[i, j]:.0f}, {100 * hi[i, j]:.0f}]"
+                txt += f"\n[{100 * lo[i, j]:.1f}, {100 * hi[i, j]:.1f}]"
             ax.text(
                 j,
                 i,
@@ -101,7 +126,9 @@ def plot_heatmap(
     ax.set_xlabel("destination")
     ax.set_ylabel("origin")
     fig.colorbar(im, ax=ax, label="share of origin (%)")
-    ax.set_title(_title(title_prefix, title or f"Transfer shares (%) — {res.method}"))
+    ax.set_title(
+        _title(title_prefix, title or f"Transfer shares (%) — {res.method}", res.simulated)
+    )
     return fig
 
 
@@ -164,9 +191,19 @@ def plot_sankey(
 ) -> Figure:
     """Flow diagram: origins left, destinations right, bands proportional to votes.
 
-    Bands thinner than ``min_share`` of the total are not drawn.
+    Bands thinner than ``min_share`` of the total are not drawn. Negative estimated flows
+    (unconstrained Goodman) cannot be drawn: they are left out, block sizes and labels then
+    give the drawn (non-negative) flows, and a warning says how many votes were left out.
     """
     counts = res.counts.to_numpy()
+    neg = counts < 0
+    if neg.any():
+        warnings.warn(
+            f"plot_sankey: {int(neg.sum())} negative estimated flows ({-counts[neg].sum():,.0f}"
+            " votes) are not drawn; block sizes and labels give the non-negative flows only",
+            stacklevel=2,
+        )
+        counts = np.clip(counts, 0, None)
     R, C = counts.shape
     g = sankey_geometry(counts)
     fig, ax = _new_axes(ax, (8, 5))
@@ -174,23 +211,26 @@ def plot_sankey(
     w = 0.06
     x0, x1 = 0.0, 1.0
     tot = counts.sum()
+    gap = 0.075  # two lines of 8-pt text on a 5-inch-high axis, in data units
+    ys = _spread(g["left"].mean(1), gap)
     for i in range(R):
         b, t = g["left"][i]
         ax.add_patch(Rectangle((x0 - w, b), w, t - b, color=colors[i]))
         ax.text(
             x0 - w - 0.01,
-            (b + t) / 2,
+            ys[i],
             f"{res.origin[i]}\n{counts[i].sum():,.0f}",
             ha="right",
             va="center",
             fontsize=8,
         )
+    ys = _spread(g["right"].mean(1), gap)
     for j in range(C):
         b, t = g["right"][j]
         ax.add_patch(Rectangle((x1, b), w, t - b, color="0.5"))
         ax.text(
             x1 + w + 0.01,
-            (b + t) / 2,
+            ys[j],
             f"{res.destination[j]}\n{counts[:, j].sum():,.0f}",
             ha="left",
             va="center",
@@ -229,7 +269,7 @@ def plot_sankey(
     ax.set_xlim(-0.35, 1.35)
     ax.set_ylim(-0.02, 1.02)
     ax.axis("off")
-    ax.set_title(_title(title_prefix, title or f"Vote transfers — {res.method}"))
+    ax.set_title(_title(title_prefix, title or f"Vote transfers — {res.method}", res.simulated))
     return fig
 
 
@@ -314,5 +354,5 @@ def plot_tomography(
     ax.set_aspect("equal")
     ax.set_xlabel(f"β1: share of {o[0]} → {d[0]}")
     ax.set_ylabel(f"β2: share of {o[1]} → {d[0]}")
-    ax.set_title(_title(title_prefix, title or "Tomography plot"))
+    ax.set_title(_title(title_prefix, title or "Tomography plot", table.simulated))
     return fig

@@ -135,6 +135,11 @@ class TransferResults:
         return self.table.n_units
 
     @property
+    def simulated(self) -> bool:
+        """True when the data are SIMULATED (see :attr:`UnitTable.simulated`)."""
+        return bool(self.table.simulated)
+
+    @property
     def transfer(self) -> pd.DataFrame:
         """Transfer shares, origin × destination; each row sums to 1."""
         return pd.DataFrame(
@@ -228,7 +233,8 @@ class TransferResults:
 
     def to_json(self, path: Any = None, *, as_str: bool = True, indent: int | None = 2) -> Any:
         """JSON export with keys ``method, origin, destination, transfer, interval, n_units,
-        seconds, diagnostics`` (plus ``alpha``, ``interval_kind``, ``margins``).
+        seconds, diagnostics`` (plus ``alpha``, ``interval_kind``, ``margins``, and
+        ``simulated``: true when the data are SIMULATED).
 
         Parameters
         ----------
@@ -253,6 +259,7 @@ class TransferResults:
                 for i, o in enumerate(self.origin)
             },
             "n_units": self.n_units,
+            "simulated": self.simulated,
             "seconds": float(self.seconds),
             "alpha": self.alpha,
             "interval_kind": self.interval_kind,
@@ -284,7 +291,10 @@ class TransferResults:
 
 
 _ASSUMPTIONS = {
-    "bounds": "Bounds (Duncan-Davis) need no assumption; the estimate is their midpoint.",
+    "bounds": (
+        "Bounds (Duncan-Davis) need no assumption and hold whatever the interval level; the"
+        " estimate is their midpoint, rescaled so that each row sums to 1."
+    ),
     "goodman": "Goodman regression assumes one transfer matrix for every unit.",
     "lp": "The LP assumes units close to one transfer matrix (least absolute deviations).",
     "bayes": "The multinomial-Dirichlet model assumes unit matrices drawn around a common one.",
@@ -309,13 +319,19 @@ class TransferSummary:
         margins = f"{r.table.margins} -> {r.table.margins_applied}"
         if drift.get("n_units_differing"):
             margins += f" (max drift {drift['max_pct']:.2f} %, total {drift['total_pct']:.2f} %)"
-        rows = [
+        rows = [("Data", "SIMULATED")] if r.simulated else []
+        rows += [
             ("Method", r.method),
             ("Units", str(r.n_units)),
             ("Origins x destinations", f"{len(r.origin)} x {len(r.destination)}"),
             ("Total votes", f"{r.table.X.sum():,.0f}"),
             ("Margins", margins),
-            ("Interval", f"{r.interval_kind} ({100 * (1 - r.alpha):g} %)"),
+            (
+                "Interval",
+                "bounds (certain, no level)"
+                if r.interval_kind == "bounds"
+                else f"{r.interval_kind} ({100 * (1 - r.alpha):g} %)",
+            ),
             ("Seconds", f"{r.seconds:.2f}"),
         ]
         for k, v in r.diagnostics.items():
@@ -334,11 +350,22 @@ class TransferSummary:
         >>> from congresslab.transfers import UnitTable, Bounds
         >>> tab = UnitTable.from_arrays([[60, 40], [30, 70], [50, 50]],
         ...                             [[55, 45], [40, 60], [50, 50]])
-        >>> Bounds(tab).fit().summary().notes()[0]
-        'Bounds (Duncan-Davis) need no assumption; the estimate is their midpoint.'
+        >>> Bounds(tab).fit().summary().notes()[0][:48]
+        'Bounds (Duncan-Davis) need no assumption and hol'
         """
         r = self.res
         out = [_ASSUMPTIONS.get(r.method, f"Method {r.method}.")]
+        if r.simulated:
+            out.insert(0, "SIMULATED data: these are not real votes.")
+        oor = r.diagnostics.get("out_of_range") or []
+        if oor:
+            worst = max(oor, key=lambda t: abs(t[2] - min(max(t[2], 0.0), 1.0)))
+            out.append(
+                f"{len(oor)} shares are outside [0, 1] (e.g. {worst[0]} -> {worst[1]}:"
+                f" {worst[2]:.3f}), which no real transfer can be: the one-matrix assumption"
+                " does not fit these data. Use constrained=True (command line: --constrained) or"
+                " another method."
+            )
         if r.method == "bayes" and "lambda2" in r.options:
             shape, rate = r.options["lambda1"], r.options["lambda2"]
             if rate is None:
@@ -370,6 +397,8 @@ class TransferSummary:
         head = self._header()
         w = max(len(k) for k, _ in head)
         title = "Transfer estimates (origin -> destination shares)"
+        if self.res.simulated:
+            title = "SIMULATED data: " + title
         lines = [title, "=" * max(len(title), 60)]
         lines += [f"{k:<{w}}  {v}" for k, v in head]
         lines.append("-" * max(len(title), 60))
@@ -397,7 +426,8 @@ class TransferSummary:
         mat = self.res.transfer.round(self.digits).to_html()
         tab = self._table().round(self.digits).to_html(index=False)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes())
+        sim = "SIMULATED data: " if self.res.simulated else ""
         return (
-            "<div><h4>Transfer estimates (origin &rarr; destination shares)</h4>"
+            f"<div><h4>{sim}Transfer estimates (origin &rarr; destination shares)</h4>"
             f"<table>{head}</table>{mat}{tab}<p>Notes:</p><ol>{notes}</ol></div>"
         )
