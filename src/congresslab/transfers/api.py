@@ -63,7 +63,7 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #: the LP estimator. The sampler's run time to convergence grows about linearly with the
 #: number of units and with the square of the number of cells per unit (more cells: more
 #: work per iteration and slower mixing). Measured with defaults (prior rate learned) on an
-#: idle 2-core machine, seconds ≈ 0.0002-0.001 × n_units × (R·C)² (the most for congresses):
+#: idle 2-core machine, seconds ≈ 0.0002-0.0014 × n_units × (R·C)² (the most for congresses):
 #:
 #: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 3.6 s for 212 × 3 × 3, 163 s for
 #:   620 × 5 × 4;
@@ -72,8 +72,9 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 61-131 s.
 #:
 #: Very heterogeneous units can mix more slowly (74 s for 150 × 5 × 4 at conc = 2 with the
-#: rate fixed at 0.5; 39 s with it learned). The cap keeps ``auto`` within a few minutes
-#: (every New Zealand 5 × 4 electorate, up to 1,000 polling places, stays with ``bayes``).
+#: rate fixed at 0.5; 39 s with it learned). The cap keeps ``auto`` within about 9 minutes at
+#: worst (400,000 × 0.0014 s), seconds to a few minutes on every measured set (every New
+#: Zealand 5 × 4 electorate, up to 1,000 polling places, stays with ``bayes``).
 AUTO_BAYES_MAX_COST: int = 400_000
 
 
@@ -252,9 +253,9 @@ def choose_method(table: UnitTable) -> str:
     """The method ``"auto"`` uses for ``table`` (never looks at any truth).
 
     Rule: the Bayesian multinomial–Dirichlet model when the problem is small enough to sample in
-    a few minutes (``n_units * (R * C) ** 2 <=`` :data:`AUTO_BAYES_MAX_COST`, see there for the
-    measured run times); otherwise the LP estimator with one unit-level refinement step
-    (tslphom-like), fast at any size.
+    minutes (``n_units * (R * C) ** 2 <=`` :data:`AUTO_BAYES_MAX_COST`; at most about 9 minutes
+    at the cap, see there for the measured run times); otherwise the LP estimator with one
+    unit-level refinement step (tslphom-like), fast at any size.
 
     Evidence (``reports/benchmarks.md``):
 
