@@ -68,3 +68,19 @@ def test_compare_statuses_changes(year):
     table = congresslab.compare_statuses(year, 1)
     expected = (table["share_official"] - table["share_provisional"]).round(2)
     assert table["share_change"].equals(expected)
+
+
+def test_readme_python_examples_run():
+    """Every ```python block of the README runs, in order, in one namespace."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 2
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+    assert namespace["res"].simulated and namespace["res"].transfer.shape == (6, 5)
