@@ -139,19 +139,24 @@ def test_extensions_stop_at_the_length_cap():
     assert fit.settings["extensions"] < 50
 
 
-@pytest.mark.parametrize("with_zero", [False, True], ids=["free", "structural_zero"])
-def test_extra_moves_leave_the_posterior_unchanged(with_zero):
-    """Ridge and global shift moves target the same posterior as plain Gibbs sampling.
+@pytest.mark.parametrize(
+    "with_zero, collapse, size",
+    [(False, False, 300), (True, False, 300), (False, True, 12), (True, True, 12)],
+    ids=["free", "structural_zero", "collapsed_small_units", "collapsed_structural_zero"],
+)
+def test_extra_moves_leave_the_posterior_unchanged(with_zero, collapse, size):
+    """Ridge, global shift and collapsed moves target the same posterior as plain Gibbs.
 
     Plain data augmentation + the alpha step are textbook exact conditionals; the extra
-    Metropolis moves (with their Jacobians) must give the same posterior mean and spread
-    of the aggregate shares, within Monte Carlo error -- also with a structural zero,
-    which removes the 2 x 2 lines through it.
+    Metropolis moves (with their Jacobians), and the alpha update with beta integrated out
+    (step 1b, run here on small units where it matters), must give the same posterior mean
+    and spread of the aggregate shares, within Monte Carlo error -- also with a structural
+    zero, which removes the 2 x 2 lines through it.
     """
     rng = np.random.default_rng(3)
     U, R, C = 25, 3, 3
     P = rng.dirichlet(np.ones(C), R)
-    X = rng.integers(30, 300, size=(U, R))
+    X = rng.integers(size // 10, size, size=(U, R))
     X[:6, 2] = 0  # units without voters in a row: their beta rows drop out of alpha's update
     cells = np.stack(
         [np.stack([rng.multinomial(X[u, r], rng.dirichlet(P[r] * 10)) for r in range(R)])
@@ -167,9 +172,11 @@ def test_extra_moves_leave_the_posterior_unchanged(with_zero):
               structural_zeros=zeros)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # judged below, not by R-hat
-        fancy = fit_md(X, T, warmup=500, thin=2, **kw)
-        plain = fit_md(X, T, warmup=1000, thin=10, ridge_moves=0, shift_moves=0, **kw)
+        fancy = fit_md(X, T, warmup=500, thin=2, collapse=collapse, **kw)
+        plain = fit_md(X, T, warmup=1000, thin=10, ridge_moves=0, shift_moves=0,
+                       collapse=False, **kw)  # fmt: skip
     assert fancy.settings["acceptance"]["shift"] > 0.1  # the moves did run
+    assert fancy.settings["collapse"] is collapse
     for fit in (fancy, plain):
         assert (fit.agg_draws[:, :, zeros] == 0).all() and (fit.unit_hi[:, zeros] == 0).all()
         assert np.allclose(fit.agg_draws.sum(-1), 1.0)
@@ -240,3 +247,44 @@ def test_learned_rate_follows_the_heterogeneity_of_the_units():
 def test_bad_rate_prior():
     with pytest.raises(ValueError, match="rate_prior must be two positive"):
         fit_md(np.array([[1, 1]]), np.array([[1, 1]]), rate_prior=(0.0, 1.0), progress=False)
+
+
+@pytest.mark.parametrize("zero", [False, True])
+def test_collapsed_log_density_derivatives(zero):
+    """Step 1b's Newton search: gradient and Hessian of the Dirichlet-multinomial log
+    density of log alpha against central finite differences."""
+    rng = np.random.default_rng(4)
+    C = 4
+    nr = rng.integers(0, 9, size=(30, C)).astype(float)
+    z = np.zeros(C)
+    if zero:
+        z[2] = 1.0
+        nr[:, 2] = 0.0
+    Nr = nr.sum(1)
+    phi = rng.normal(0.5, 0.7, C)
+    grad, P = np.empty(C), np.empty((C, C))
+    bayes_mod._prec_dm(phi, nr, Nr, 4.0, 0.5, z, grad, P)
+    f = lambda p: bayes_mod._lcp_dm(p, nr, Nr, 4.0, 0.5, z)  # noqa: E731
+    h = 1e-5
+    eye = np.eye(C)
+    fd = np.array([(f(phi + h * e) - f(phi - h * e)) / (2 * h) for e in eye])
+    np.testing.assert_allclose(grad, fd, rtol=1e-6, atol=1e-6)
+    g = lambda p: bayes_mod._prec_dm(p, nr, Nr, 4.0, 0.5, z, grad, P) or grad.copy()  # noqa: E731
+    fd2 = np.array([(g(phi + h * e) - g(phi - h * e)) / (2 * h) for e in eye])
+    bayes_mod._prec_dm(phi, nr, Nr, 4.0, 0.5, z, grad, P)
+    np.testing.assert_allclose(P, -fd2, rtol=1e-5, atol=1e-5)
+
+
+def test_collapse_default_follows_unit_size():
+    X, T, _ = _simulate(U=10, seed=7)
+    kw = dict(chains=2, draws=10, warmup=5, progress=False, check=False, seed=1)
+    small = np.median(X.sum(1)) <= bayes_mod.COLLAPSE_MAX_MEDIAN_UNIT
+    assert fit_md(X, T, **kw).settings["collapse"] is bool(small)
+    tiny_X = np.array([[3, 2], [1, 4], [2, 2], [4, 1]])
+    tiny_T = np.array([[2, 3], [3, 2], [1, 3], [3, 2]])
+    assert fit_md(tiny_X, tiny_T, **kw).settings["collapse"] is True
+    big = fit_md(tiny_X * 100, tiny_T * 100, **kw)
+    assert big.settings["collapse"] is False
+    # without step 1b the draws are those of collapse=False (no extra random numbers)
+    assert np.array_equal(big.agg_draws, fit_md(tiny_X * 100, tiny_T * 100, collapse=False,
+                                                **kw).agg_draws)

@@ -49,6 +49,7 @@ def make_fake(converged=True, warn=False):
         lambda2=0.5,
         max_extensions=5,
         structural_zeros=None,
+        collapse=None,
     ):
         calls.update(chains=chains, draws=draws, seed=seed, max_extensions=max_extensions)
         U, R = X.shape
