@@ -65,8 +65,9 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #: work per iteration and slower mixing). Measured with defaults (prior rate learned) on an
 #: idle 2-core machine, seconds ≈ 0.0002-0.0014 × n_units × (R·C)² (the most for congresses):
 #:
-#: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 3.6 s for 212 × 3 × 3, 163 s for
-#:   620 × 5 × 4;
+#: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 3.6 s for 212 × 3 × 3, 85 s for
+#:   620 × 5 × 4 (units of median 16 voters, with the sampler's collapsed step; 163 s
+#:   without);
 #: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 16 s for
 #:   3,000 × 2 × 2, 100 s for 1,500 × 3 × 3, 111 s for 800 × 5 × 4, 107 s for 400 × 6 × 6,
 #:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 61-131 s.
@@ -265,7 +266,7 @@ def choose_method(table: UnitTable) -> str:
 
     - The multinomial–Dirichlet model has the lowest errors on senc, on the 1910 census, on
       three of the four New Zealand 5 × 4 sets, and on their mean. On te_tai_tonga (620
-      units) Goodman is slightly better: EI 4.81 % against 4.92 %.
+      units) Goodman is slightly better: EI 4.81 % against 4.95 %.
     - This agrees with the published comparisons of Pavía 2022, where eiPack/PyEI MD beat
       lphom and Goodman on these sets.
     - Among the fast methods, the refined LP has the lowest mean EI on the New Zealand sets. Its

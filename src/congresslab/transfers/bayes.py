@@ -31,9 +31,9 @@ eco_census1910             2.12             2.13        2.26
 eipack_senc                2.11             2.15        2.31
 nz2014_bay_of_plenty       4.57             6.12        7.82
 nz2014_northcote           8.11             8.19        6.59
-nz2014_te_tai_tonga        4.92             4.96        5.00
+nz2014_te_tai_tonga        4.95             4.90        5.04
 nz2014_tukituki            6.78             6.70        8.07
-nz2014 mean of 4 sets      6.09             6.49        6.87
+nz2014 mean of 4 sets      6.10             6.47        6.88
 =========================  ===============  ==========  ===========
 
 The learned rates are 0.2-0.4 on the four NZ sets (stronger pooling than PyEI's), so the
@@ -46,7 +46,7 @@ SIMULATED congresses with a contextual effect (``reports/coverage_study_bayes.md
 3.21 / 3.03 with rate 0.5) and 5.25 / 5.29 pp (federations differ; 6.30 / 6.18 with rate
 0.5, 5.44 / 5.55 with rate 2), and its error on the third motion's transfer to the winner
 fell from 14.8 / 24.1 pp (rate 0.5) to 7.0 / 11.7 pp where federations differ. The cost
-is speed: the pooling is freer, so mixing is slower (te_tai_tonga 163 s against 104 s).
+is speed: the pooling is freer, so mixing is slower (te_tai_tonga 85 s against 61 s).
 Pass ``lambda2=0.5`` for PyEI's prior and ``lambda2=2`` for eiPack's (fixed rates).
 
 Sampler (no gradients; a numba-compiled kernel loops over units and cells; the chains run
@@ -1126,7 +1126,7 @@ def fit_md(
         ``draws`` draws per chain (``settings["draws"]``). Extensions stop at 64 times
         ``draws`` (and ``max_extensions`` steps), so a run costs at most about
         ``warmup + 64 * draws * thin`` iterations. On the benchmark sets te_tai_tonga
-        (620 units, 5 x 4) takes 163 s; SIMULATED 2025-like congresses (102 federations,
+        (620 units, 5 x 4) takes 85 s; SIMULATED 2025-like congresses (102 federations,
         6 x 5, seeds 1, 2, 7) need 25,635-50,500 draws per chain (61-131 s). Two of the
         three did not converge within the former limits (32 times ``draws``, 10
         extensions), hence the defaults of 64 times and 12 extensions.
