@@ -311,14 +311,18 @@ def test_simulated_flag_needs_every_row_true():
     assert UnitTable.from_frame(df, origin=["A", "B"], destination=["x", "y"]).simulated
 
 
-def test_goodman_summary_flags_impossible_shares():
+def _goodman_out_of_range():
+    """Goodman on data with a strong contextual effect: shares outside [0, 1]."""
     rng = np.random.default_rng(5)
     X = rng.integers(50, 500, size=(40, 3))
-    # a strong contextual effect: unconstrained Goodman leaves [0, 1]
     p = np.clip(0.1 + 1.5 * X[:, :1] / X.sum(1, keepdims=True), 0, 1)
     y = np.round(X.sum(1, keepdims=True) * p).astype(int)
     T = np.column_stack([y, X.sum(1, keepdims=True) - y])
-    r = estimate(UnitTable.from_arrays(X, T), "goodman")
+    return estimate(UnitTable.from_arrays(X, T), "goodman")
+
+
+def test_goodman_summary_flags_impossible_shares():
+    r = _goodman_out_of_range()
     assert r.diagnostics["n_out_of_range"] > 0
     assert any("outside [0, 1]" in n for n in r.summary().notes())
     ok = estimate(table(), "goodman")
@@ -332,12 +336,7 @@ def test_bounds_summary_has_no_level():
 
 
 def test_sankey_negative_flows_warn_and_labels_match_blocks():
-    rng = np.random.default_rng(5)
-    X = rng.integers(50, 500, size=(40, 3))
-    p = np.clip(0.1 + 1.5 * X[:, :1] / X.sum(1, keepdims=True), 0, 1)
-    y = np.round(X.sum(1, keepdims=True) * p).astype(int)
-    T = np.column_stack([y, X.sum(1, keepdims=True) - y])
-    r = estimate(UnitTable.from_arrays(X, T), "goodman")
+    r = _goodman_out_of_range()
     assert (r.counts.to_numpy() < 0).any()
     with pytest.warns(UserWarning, match="negative estimated flows"):
         fig = plot_sankey(r)
