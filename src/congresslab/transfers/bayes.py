@@ -481,6 +481,7 @@ def _lp(phi, S, U, nr, Nr, l1, l2, z):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _prec_any(phi, S, U, nr, Nr, l1, l2, z, grad, P):  # pragma: no cover - compiled
+    """_prec_dm when latent counts are given (``nr`` has rows), else _prec."""
     if nr.shape[0] > 0:
         _prec_dm(phi, nr, Nr, l1, l2, z, grad, P)
     else:
