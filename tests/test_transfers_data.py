@@ -143,3 +143,9 @@ def test_from_arrays_shapes():
         UnitTable.from_arrays(np.ones((3, 2)), np.ones((2, 2)))
     tab = UnitTable.from_arrays([[1, 2], [3, 4]], [[2, 1], [4, 3]], units=["a", "b"])
     assert list(tab.units) == ["a", "b"]
+
+
+def test_too_few_columns_named_as_given():
+    df = pd.DataFrame({"r:a": [1, 2], "c:x": [1, 1], "c:y": [0, 1]})
+    with pytest.raises(UnitTableError, match=r"need at least 2 origin columns, got 1: \['r:a'\]"):
+        UnitTable.from_frame(df)

@@ -264,6 +264,10 @@ class UnitTable:
             dup = sorted({c for c in names if names.count(c) > 1})
             if dup:
                 raise UnitTableError(f"{what} column(s) {dup!r} listed more than once")
+            if len(names) < 2:
+                raise UnitTableError(
+                    f"need at least 2 {what} columns, got {len(names)}: {names!r}"
+                )
         both = [c for c in origin if c in destination]
         if both:
             raise UnitTableError(f"column(s) {both!r} listed as both origin and destination")
@@ -363,12 +367,6 @@ class UnitTable:
         if margins not in MARGINS_POLICIES:
             raise UnitTableError(
                 f"unknown margins policy {margins!r}; choose one of {MARGINS_POLICIES}"
-            )
-        if len(origin) < 2:
-            raise UnitTableError(f"need at least 2 origin columns, got {len(origin)}: {origin!r}")
-        if len(destination) < 2:
-            raise UnitTableError(
-                f"need at least 2 destination columns, got {len(destination)}: {destination!r}"
             )
         if len(units) == 0:
             raise UnitTableError("the table has no units")
