@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -290,7 +290,7 @@ class UnitTable:
         if simulated is None:
             flag = df["SIMULATED"] if "SIMULATED" in cols else None
             simulated = flag is not None and bool(flag.astype(str).str.lower().eq("true").all())
-        table = cls._build(
+        return cls._build(
             X,
             T,
             units,
@@ -298,8 +298,8 @@ class UnitTable:
             strip(destination, "c:"),
             margins,
             auto_tolerance,
+            bool(simulated),
         )
-        return replace(table, simulated=bool(simulated)) if simulated else table
 
     @classmethod
     def from_arrays(
@@ -363,6 +363,7 @@ class UnitTable:
         destination: list[str],
         margins: str,
         auto_tolerance: float,
+        simulated: bool = False,
     ) -> UnitTable:
         if margins not in MARGINS_POLICIES:
             raise UnitTableError(
@@ -462,7 +463,9 @@ class UnitTable:
         T = np.ascontiguousarray(T, dtype=float)
         X.setflags(write=False)
         T.setflags(write=False)
-        return cls(X, T, units, list(origin), list(destination), margins, applied, drift)
+        return cls(
+            X, T, units, list(origin), list(destination), margins, applied, drift, simulated
+        )
 
     # ------------------------------------------------------------------ properties
     @property
