@@ -192,3 +192,41 @@ def test_rescaled_margins_are_integerised_for_sampler(monkeypatch):
     np.testing.assert_array_equal(seen["T"].sum(1), seen["X"].sum(1))
     assert np.abs(seen["T"] - t.T).max() < 1
     assert res.diagnostics["integer_rounding_max_change"] < 1
+
+
+def _empty_destination_table(C_votes=2):
+    rng = np.random.default_rng(3)
+    X = rng.multinomial(150, [0.3, 0.3, 0.4], 20)
+    p = [0.5, 0.5, 0.0] if C_votes == 2 else [1.0, 0.0, 0.0]
+    T = np.stack([rng.multinomial(x.sum(), p) for x in X])
+    return UnitTable.from_arrays(X, T)
+
+
+def test_destination_without_votes_is_a_structural_zero():
+    # nobody voted for d2 in any unit, so nobody went there: exactly 0, not the model's
+    # small positive share
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = MultinomialDirichlet(
+            _empty_destination_table(), chains=2, draws=100, warmup=100, progress=False
+        ).fit()
+    np.testing.assert_array_equal(res.params[:, 2], 0.0)
+    np.testing.assert_array_equal(res.conf_int()["upper"].to_numpy()[2::3], 0.0)
+    np.testing.assert_allclose(res.transfer.sum(axis=1), 1.0)
+    assert res.diagnostics["structural_zeros"] == [("o0", "d2"), ("o1", "d2"), ("o2", "d2")]
+
+
+def test_single_destination_with_votes_is_not_made_structural(monkeypatch):
+    # every row needs two free cells: with one destination left the mask is not widened
+    seen = {}
+    fit_md, _ = make_fake()
+
+    def spy(X, T, **kw):
+        seen["zeros"] = kw["structural_zeros"]
+        return fit_md(X, T, **kw)
+
+    mod = types.ModuleType("congresslab.transfers.bayes")
+    mod.fit_md = spy
+    monkeypatch.setitem(sys.modules, "congresslab.transfers.bayes", mod)
+    MultinomialDirichlet(_empty_destination_table(C_votes=1), chains=2, draws=10).fit()
+    assert not seen["zeros"].any()

@@ -359,3 +359,15 @@ def test_restrict_to_zeros_is_the_constrained_least_squares_optimum():
     np.testing.assert_allclose(Q, direct, atol=1e-10)
     assert (Q[zeros] == 0).all() and (se[zeros] == 0).all() and (se[~zeros] > 0).all()
     np.testing.assert_allclose(Q.sum(1), 1.0)
+
+
+def test_goodman_destination_without_votes_is_quiet():
+    # a destination with no votes anywhere: R² is undefined (NaN), with no numpy warning
+    rng = np.random.default_rng(0)
+    X = rng.multinomial(200, [0.3, 0.3, 0.4], 30)
+    T = np.stack([rng.multinomial(x.sum(), [0.5, 0.5, 0.0]) for x in X])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = Goodman(UnitTable.from_arrays(X, T)).fit()
+    np.testing.assert_allclose(res.params[:, 2], 0.0, atol=1e-12)
+    assert np.isnan(res.diagnostics["r2"][2]) and not np.isnan(res.diagnostics["r2"][0])

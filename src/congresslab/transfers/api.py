@@ -202,6 +202,11 @@ class MultinomialDirichlet:
             warnings.simplefilter("always")
             Xi, Ti, change = integer_counts(tab.X, tab.T)
             zeros = structural_zeros(tab.origin, tab.destination)
+            # a destination nobody voted for, in any unit, received nobody: its cells are
+            # structural zeros (the model alone would give it a small positive share)
+            empty = Ti.sum(0) == 0
+            if empty.any() and ((~(zeros | empty[None, :])).sum(1) >= 2).all():
+                zeros = zeros | empty[None, :]
             fit = fit_md(Xi, Ti, structural_zeros=zeros, **self.settings)
         sampler_warned = False
         for w in caught:
@@ -224,6 +229,9 @@ class MultinomialDirichlet:
             "ess_bulk": ess,
             "settings": dict(fit.settings),
             "integer_rounding_max_change": change,
+            "structural_zeros": [
+                (tab.origin[i], tab.destination[j]) for i, j in zip(*np.nonzero(zeros), strict=True)
+            ],
         }
         if not fit.converged:
             msg = (

@@ -316,7 +316,8 @@ class Goodman:
         diag: dict[str, Any] = {
             "weights": self.weights,
             "constrained": self.constrained,
-            "r2": [float(f.rsquared) for f in fits],
+            # a destination with no votes in any unit has no variance: R² undefined (NaN)
+            "r2": [float(f.rsquared) if f.centered_tss > 0 else float("nan") for f in fits],
             "condition_number": float(np.linalg.cond(x * np.sqrt(w)[:, None])),
         }
         oor = [
