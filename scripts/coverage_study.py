@@ -14,8 +14,10 @@ Writes ``reports/coverage_study.md``, ``reports/coverage_study.csv`` (one row pe
 
 Usage::
 
-    .venv/bin/python scripts/coverage_study.py            # full (minutes)
+    .venv/bin/python scripts/coverage_study.py            # bounds, goodman, lp (about 6 min)
     .venv/bin/python scripts/coverage_study.py --quick    # smoke test (seconds)
+    # the bayes variant, reports/coverage_study_bayes.md (about an hour on 2 cores)
+    .venv/bin/python scripts/coverage_study.py --methods bayes --n-sims-slow 8 --tag bayes
 """
 
 from __future__ import annotations
@@ -221,7 +223,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="3 simulations, smoke test")
     p.add_argument("--n-sims", type=int, default=200, help="simulations for fast methods")
     p.add_argument("--n-sims-slow", type=int, default=40, help="simulations for lp/bayes")
-    p.add_argument("--methods", default="bounds,goodman,lp,bayes")
+    p.add_argument(
+        "--methods",
+        default="bounds,goodman,lp",
+        help="comma-separated; add bayes for the (slow: about 1 min per fit) Bayesian variant",
+    )
     p.add_argument(
         "--lp-boot", type=int, default=None, help="LP bootstrap size (default: engine's)"
     )
@@ -266,7 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "national totals equal the official 2025 / 2023 results and whose federation-level "
         "truth is known. Heterogeneity: `dispersion` 0.3 (low) and 1.0 (high); the default "
         f"calibrated on the 2025 map is 0.6. Simulations: {n_fast} per scenario for "
-        f"bounds/goodman, {n_slow} for lp (bootstrap {args.lp_boot or 'engine default'}); "
+        f"bounds/goodman, {n_slow} for "
+        f"{'/'.join(m for m in methods if m in ('lp', 'bayes')) or 'lp/bayes (not run)'} "
+        f"(lp bootstrap {args.lp_boot or 'engine default'}); "
         "engine defaults otherwise. Contextual effect `lean_transfer` = "
         f"{args.lean_transfer:g} (1: a federation leaning to a finalist in round 1 sends more "
         "of every origin to that finalist in round 2 — aggregation bias; 0: none).",

@@ -43,9 +43,9 @@ had the lowest EI on five; mean EI 6.22 % against 6.38 % (rate 0.5) and 6.50 % (
 It followed the heterogeneity: 0.10 at concentration 100, 6.7 at concentration 2. On
 SIMULATED congresses with a contextual effect (``reports/coverage_study_bayes.md``,
 8 per scenario) its MAE was 3.81 / 3.27 pp (2023-like / 2025-like, federations alike;
-3.21 / 3.03 with rate 0.5) and 5.25 / 5.29 pp (federations differ; 6.30 / 6.18 with rate
+3.21 / 3.03 with rate 0.5) and 5.24 / 5.30 pp (federations differ; 6.30 / 6.18 with rate
 0.5, 5.44 / 5.55 with rate 2), and its error on the third motion's transfer to the winner
-fell from 14.8 / 24.1 pp (rate 0.5) to 7.0 / 11.7 pp where federations differ. The cost
+fell from 14.8 / 24.1 pp (rate 0.5) to 6.9 / 11.6 pp where federations differ. The cost
 is speed: the pooling is freer, so mixing is slower (te_tai_tonga 85 s against 61 s).
 Pass ``lambda2=0.5`` for PyEI's prior and ``lambda2=2`` for eiPack's (fixed rates).
 
