@@ -156,3 +156,62 @@ def test_merge_rounds_mismatched_federations():
 def test_template_importable():
     t = load_federation_table(paths.DATA / "templates" / "federation_table_template.csv")
     assert len(t) == 2
+
+
+def test_row_with_more_values_than_header(tmp_path):
+    p = write(tmp_path, [HEADER, GOOD[0], "Aisne;500;300;0;300;100;200;7"])
+    with pytest.raises(FederationTableError, match=r"fed\.csv, row 3: more values.*\['7'\]"):
+        load_federation_table(p)
+
+
+def test_trailing_empty_fields_accepted(tmp_path):
+    t = load_federation_table(write(tmp_path, [HEADER, *(g + ";;" for g in GOOD)]))
+    assert t["Faure"].tolist() == [300, 100]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"year": 2024, "round": 2}, r"year must be one of \[2018, 2021, 2023, 2025\].*2024"),
+        ({"year": 2025, "round": 3}, r"round must be one of \[1, 2\].*3"),
+    ],
+)
+def test_unknown_year_or_round(tmp_path, kwargs, pattern):
+    p = write(tmp_path, [HEADER, *GOOD])
+    with pytest.raises(ValueError, match=pattern):
+        load_federation_table(p, **kwargs)
+    t = load_federation_table(p)
+    with pytest.raises(ValueError, match=pattern):
+        compare_with_national(t, **kwargs)
+
+
+def test_compare_with_national_warns_on_unmatched_option(tmp_path):
+    lines = [HEADER.replace("Mayer-Rossignol", "Martin"), *GOOD]
+    t = load_federation_table(write(tmp_path, lines), year=2025, round=2)
+    msg = r"fed\.csv: no national figure for option\(s\) \['Martin'\]"
+    with pytest.warns(UserWarning, match=msg):
+        rep = compare_with_national(t).set_index("quantity")
+    assert pd.isna(rep.loc["Martin", "national"]) and rep.loc["Faure", "national"] > 0
+
+
+@pytest.mark.parametrize(
+    ("order", "pattern"),
+    [
+        ((2, 1), r"r1 \(r2\.csv\) is a round-2 table; expected a round-1"),
+        ((1, 1), r"r2 \(r1\.csv\) is a round-1 table; expected a round-2"),
+    ],
+)
+def test_merge_rounds_checks_recorded_rounds(tmp_path, order, pattern):
+    tabs = {
+        rnd: load_federation_table(write(tmp_path, [HEADER, *GOOD], f"r{rnd}.csv"), 2025, rnd)
+        for rnd in (1, 2)
+    }
+    with pytest.raises(ValueError, match=pattern):
+        merge_rounds(tabs[order[0]], tabs[order[1]])
+
+
+def test_merge_rounds_checks_same_year(tmp_path):
+    r1 = load_federation_table(write(tmp_path, [HEADER, *GOOD], "a.csv"), year=2023, round=1)
+    r2 = load_federation_table(write(tmp_path, [HEADER, *GOOD], "b.csv"), year=2025, round=2)
+    with pytest.raises(ValueError, match=r"r1 \(a\.csv\) is from 2023 but r2 \(b\.csv\) from 2025"):
+        merge_rounds(r1, r2)

@@ -30,6 +30,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,35 @@ def _where(file: str, row: int | None = None, col: str | None = None) -> str:
     return ", ".join(parts)
 
 
+_ROUNDS: tuple[int, ...] = (1, 2)  # 1 = motions, 2 = runoff
+
+
+def _known_years() -> list[int]:
+    """Congress years with national results in ``data/processed`` (see :mod:`congresslab.load`).
+
+    Examples
+    --------
+    >>> _known_years()
+    [2018, 2021, 2023, 2025]
+    """
+    from congresslab.load import load_results
+
+    return sorted(int(y) for y in load_results(status=None)["congress_year"].unique())
+
+
+def _check_year_round(year: object, round: object) -> None:  # noqa: A002
+    """Raise ``ValueError`` unless ``year`` is a known congress year and ``round`` 1 or 2.
+
+    ``None`` (not given) is accepted for either.
+    """
+    if year is not None:
+        years = _known_years()
+        if year not in years:
+            raise ValueError(f"year must be one of {years} (or None), not {year!r}")
+    if round is not None and round not in _ROUNDS:
+        raise ValueError(f"round must be one of {list(_ROUNDS)} (or None), not {round!r}")
+
+
 def load_federation_table(
     path: str | Path,
     year: int | None = None,
@@ -257,7 +287,9 @@ def load_federation_table(
         ``.csv`` (or ``.txt``) or ``.xlsx`` file. Lines starting with ``#`` are comments.
         Rows whose federation cell says ``Total`` are skipped.
     year, round : int, optional
-        Congress year and round, stored in ``attrs`` (used by :func:`compare_with_national`).
+        Congress year (2018, 2021, 2023, 2025: the years of ``data/processed/results.csv``)
+        and round (1 or 2), stored in ``attrs``
+        (used by :func:`compare_with_national` and :func:`merge_rounds`).
     federation_col : str, optional
         Header of the federation column (default: the column headed *Fédération*,
         *Département*, *Code*... or else the first column).
@@ -280,11 +312,14 @@ def load_federation_table(
 
     Raises
     ------
+    ValueError
+        For a ``year`` that is not a known congress year or a ``round`` other than 1 or 2.
     FederationTableError
         Naming file, row and column: unknown federation (with a suggestion), duplicate
         federation, non-numeric, non-integer, empty or negative count, voters different from
         expressed + blank/null, expressed different from the sum of the options, voters above
-        registered, missing federation or option column.
+        registered, missing federation or option column; naming file and row: a row with
+        more values than the header has columns.
 
     Examples
     --------
@@ -297,6 +332,7 @@ def load_federation_table(
     ...
     congresslab.fedtables.FederationTableError: t.csv, row 2, column 'Fédération': unknown ...
     """
+    _check_year_round(year, round)
     path = Path(path)
     file = path.name
     if not path.exists():
@@ -400,6 +436,12 @@ def load_federation_table(
             raise FederationTableError(f"{_where(file, row_no, fed_header)}: empty federation")
         if _norm(raw_fed) in _TOTAL_ROWS:
             continue
+        extra = [c for c in cells[len(header) :] if str(c).strip() != ""]
+        if extra:
+            raise FederationTableError(
+                f"{_where(file, row_no)}: more values than the {len(header)} columns of the "
+                f"header (row {header_row}); extra value(s) {extra}"
+            )
         try:
             code = canonical_code(raw_fed)
         except UnknownFederationError as err:
@@ -507,6 +549,18 @@ def compare_with_national(
         ``<NA>`` where no official count is published (e.g. 2025 round-1 votes: compare the
         shares instead).
 
+    Raises
+    ------
+    ValueError
+        Without year and round, for a year that is not a known congress year, a round other
+        than 1 or 2, or a congress round without official national figures.
+
+    Warns
+    -----
+    UserWarning
+        Naming the options of the table that match no official option (their ``national``
+        columns are empty).
+
     Examples
     --------
     >>> t = pd.DataFrame({"federation": ["01", "02"], "registered": [None, None],
@@ -523,8 +577,11 @@ def compare_with_national(
     round = round if round is not None else table.attrs.get("round")  # noqa: A001
     if year is None or round is None:
         raise ValueError("give year= and round= (or load the table with them)")
+    _check_year_round(year, round)
     res = load_results(int(year), round=int(round), status="official")
     turn = load_turnout(int(year), round=int(round), status="official")
+    if res.empty and turn.empty:
+        raise ValueError(f"no official national figures for {year} round {round}")
     nat: dict[str, Any] = {}
     if len(turn):
         row = turn.iloc[0]
@@ -570,6 +627,16 @@ def compare_with_national(
     out = pd.DataFrame(rows)
     for c in ("federations_sum", "national", "difference"):
         out[c] = out[c].astype("Int64")
+    unmatched = [o for o in options if pd.isna(nat[o]) and pd.isna(nat_share[o])]
+    if unmatched:
+        src = table.attrs.get("source", "table")
+        warnings.warn(
+            f"{src}: no national figure for option(s) {unmatched} in {year} round {round} "
+            f"(their national columns are empty); official options: "
+            f"{res['option_label'].tolist()}",
+            UserWarning,
+            stacklevel=2,
+        )
     return out
 
 
@@ -596,8 +663,9 @@ def merge_rounds(r1: pd.DataFrame, r2: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        Federations present in one round only, missing ``registered``, or two options with
-        the same slug.
+        Tables whose recorded ``attrs["round"]`` is not 1 (``r1``) and 2 (``r2``), or whose
+        recorded ``attrs["year"]`` differ; federations present in one round only, missing
+        ``registered``, or two options with the same slug.
 
     Examples
     --------
@@ -611,6 +679,20 @@ def merge_rounds(r1: pd.DataFrame, r2: pd.DataFrame) -> pd.DataFrame:
     >>> m.iloc[0, 6:].tolist()
     [64, 1, 36, 0]
     """
+    for arg, t, expected in (("r1", r1, 1), ("r2", r2, 2)):
+        rnd = t.attrs.get("round")
+        if rnd is not None and rnd != expected:
+            raise ValueError(
+                f"merge_rounds: {arg} ({t.attrs.get('source', 'table')}) is a round-{rnd} "
+                f"table; expected a round-{expected} table (call merge_rounds(round1, round2))"
+            )
+    y1, y2 = r1.attrs.get("year"), r2.attrs.get("year")
+    if y1 is not None and y2 is not None and y1 != y2:
+        raise ValueError(
+            f"merge_rounds: r1 ({r1.attrs.get('source', 'table')}) is from {y1} but r2 "
+            f"({r2.attrs.get('source', 'table')}) from {y2}; expected two rounds of the same "
+            "congress"
+        )
     f1, f2 = list(r1["federation"]), list(r2["federation"])
     only1 = [f for f in f1 if f not in set(f2)]
     only2 = [f for f in f2 if f not in set(f1)]
