@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -210,3 +211,40 @@ def test_build_is_deterministic_and_never_touches_raw(tmp_path):
 def test_build_refuses_to_write_into_raw():
     with pytest.raises(ValueError, match="raw data folder"):
         build_data(out_dir=paths.RAW)
+
+
+def _drop_lines(raw: Path, name: str, keep) -> None:
+    lines = (raw / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw / name).write_text("".join(l for i, l in enumerate(lines, 1) if keep(i, l)),
+                            encoding="utf-8")
+    _edit(raw, name, "", "")  # record the new version in the manifest
+
+
+def test_missing_runoff_candidate_refused(tmp_path):
+    # without Mayer-Rossignol's row, Faure's 12,689 would become a lone option
+    raw = _raw_copy(tmp_path)
+    _drop_lines(raw, "national_results.csv", lambda i, line: ",12120,48.85," not in line)
+    with pytest.raises(RawDataError, match=r"row 34, column 'votes': 2025 round 2 \(official\) "
+                       r"has a single option, with 12689 of 24809 expressed"):
+        _build(raw, tmp_path)
+
+
+def test_results_without_data_rows_refused(tmp_path):
+    raw = _raw_copy(tmp_path)
+    _drop_lines(raw, "national_results.csv", lambda i, line: i == 1)
+    with pytest.raises(RawDataError, match=r"national_results.csv: no data rows"):
+        _build(raw, tmp_path)
+
+
+def test_derived_turnout_figures_say_how():
+    t = congresslab.load_turnout(status=None)
+    for _, row in t.iterrows():
+        derived = [m for m in ("expressed", "blank_null") if row[f"{m}_method"] == "derived"]
+        text = row["derivation"]
+        assert bool(derived) == pd.notna(text), (row["congress_year"], row["round"])
+        for metric in derived:  # the stated arithmetic gives the stored value
+            part = next(p for p in text.split("; ") if p.startswith(metric))
+            expr, value = part.split(" = ")[-2:]
+            numbers = [int(n.replace(",", "")) for n in re.findall(r"[\d,]+", expr)]
+            total = numbers[0] - sum(numbers[1:]) if " - " in expr else sum(numbers)
+            assert total == int(value.replace(",", "")) == row[metric]

@@ -126,6 +126,8 @@ def _read_national(raw_dir: Path, name: str) -> tuple[pd.DataFrame, str, pd.Data
 
 def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
     raw, file, out = _read_national(raw_dir, "national_results.csv")
+    if out.empty:
+        raise RawDataError("no data rows", file=file)
     out = out.assign(**{
         "option_kind": raw["option_kind"],
         "option_label": raw["option_label"],
@@ -157,6 +159,15 @@ def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
                     f"100 ± {SHARE_SUM_TOLERANCE}", file=file,
                     row=int(group["_line"].iloc[-1]), column="share_pct")
         if len(group) == 1:
+            # a lone option with votes must hold every expressed vote: otherwise a row is
+            # missing (the base of its share could not be the expressed votes either)
+            votes = group["votes"].iloc[0]
+            if pd.notna(votes) and key in expressed.index and pd.notna(expressed[key]) and (
+                    int(votes) != int(expressed[key])):
+                raise RawDataError(
+                    f"{key[0]} round {key[1]} ({key[2]}) has a single option, with {votes} of "
+                    f"{expressed[key]} expressed votes (national_turnout.csv): is an option's "
+                    "row missing?", file=file, row=int(group["_line"].iloc[0]), column="votes")
             out.loc[idx, "note"] = ("single option: the base of the share (voters or expressed)"
                                     " is not stated")
         if group["votes"].notna().all() and len(group) >= 2:
@@ -217,6 +228,7 @@ def _clean_turnout(raw_dir: Path) -> pd.DataFrame:
             raise RawDataError(f"voters {voters} exceed registered {out.at[i, 'registered']}",
                                file=file, row=int(out.at[i, "_line"]), column="voters")
     out["participation_pct"] = (100 * out["voters"] / out["registered"]).round(2)
+    out["derivation"] = pd.Series([pd.NA] * len(out), dtype="string")
     keys = {(c["congress_year"], c["round"], c["status"]) for c in TURNOUT_CONFLICTS}
     out["conflict"] = [
         (y, r, s) in keys for y, r, s in zip(out["congress_year"], out["round"], out["status"],
@@ -240,6 +252,23 @@ def _fill_expressed_from_results(turnout: pd.DataFrame, results: pd.DataFrame) -
                 key, "size"] == options.get(key, -1):
             turnout.at[i, "expressed"] = int(sums.loc[key, "sum"])
             turnout.at[i, "expressed_method"] = "derived"
+            votes = published.loc[
+                (published["congress_year"] == key[0]) & (published["round"] == key[1])
+                & (published["status"] == key[2]), "votes"]
+            turnout.at[i, "derivation"] = (
+                "expressed = sum of the published option votes = "
+                + " + ".join(f"{int(v):,}" for v in votes) + f" = {int(sums.loc[key, 'sum']):,}")
+    return turnout
+
+
+def _blank_null_derivations(turnout: pd.DataFrame) -> pd.DataFrame:
+    """Say how each derived blank/null count was computed, in ``derivation``."""
+    turnout = turnout.copy()
+    for i in turnout.index[turnout["blank_null_method"] == "derived"]:
+        v, e, b = (int(turnout.at[i, c]) for c in ("voters", "expressed", "blank_null"))
+        text = f"blank_null = voters - expressed = {v:,} - {e:,} = {b:,}"
+        old = turnout.at[i, "derivation"]
+        turnout.at[i, "derivation"] = text if pd.isna(old) else f"{old}; {text}"
     return turnout
 
 
@@ -362,7 +391,7 @@ def build_data(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict
     verify_raw(raw_dir)
     turnout = _clean_turnout(raw_dir)
     results = _clean_results(raw_dir, turnout)
-    turnout = _fill_expressed_from_results(turnout, results)
+    turnout = _blank_null_derivations(_fill_expressed_from_results(turnout, results))
     tables = {
         "results": results,
         "turnout": turnout,
