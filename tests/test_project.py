@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 
 import pytest
@@ -84,3 +85,20 @@ def test_readme_python_examples_run():
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
     assert namespace["res"].simulated and namespace["res"].transfer.shape == (6, 5)
+
+
+def test_notebook_markdown_is_not_commented_out():
+    # markdown cells written as "# text" lines render as a column of level-1 headings
+    for nb in sorted((paths.ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        for i, cell in enumerate(cells):
+            lines = "".join(cell["source"]).splitlines()
+            if cell["cell_type"] == "markdown" and len(lines) > 1:
+                heads = sum(line.startswith("# ") or line == "#" for line in lines)
+                assert heads <= 1, f"{nb.name}, cell {i}: {heads} lines start with '# '"
+
+
+def test_figure_axis_says_when_the_base_is_not_stated():
+    # 2018's runoff share (Faure 86 %, sole candidate) has no stated base
+    assert plot_congress(2018).axes[1].get_ylabel() == "% (base not stated)"
+    assert plot_congress(2025).axes[1].get_ylabel() == "% of expressed votes"

@@ -124,7 +124,8 @@ def plot_congress(year: int, *, ax: Sequence[plt.Axes] | None = None) -> plt.Fig
         axis.set_xticks(range(len(candidates)))
         axis.set_xticklabels([c.replace(" ", "\n", 1) for c in candidates], fontsize=8)
         axis.set_ylim(0, 105)
-        axis.set_ylabel("% of expressed votes")
+        base_unknown = sub["note"].fillna("").str.contains("base of the share").any()
+        axis.set_ylabel("% (base not stated)" if base_unknown else "% of expressed votes")
         kind = "motions" if rnd == 1 else "runoff"
         axis.set_title(f"{city} {year} — round {rnd} ({kind})")
         turnout = load_turnout(year, round=rnd, status="official")

@@ -65,11 +65,11 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 #: work per iteration and slower mixing). Measured with defaults (prior rate learned) on an
 #: idle 2-core machine, seconds ≈ 0.0002-0.0014 × n_units × (R·C)² (the most for congresses):
 #:
-#: - ``reports/benchmarks.md``: 6 s for 1,040 × 2 × 2, 3.6 s for 212 × 3 × 3, 85 s for
+#: - ``reports/benchmarks.md``: 5.5 s for 1,040 × 2 × 2, 3.7 s for 212 × 3 × 3, 85 s for
 #:   620 × 5 × 4 (units of median 16 voters, with the sampler's collapsed step; 163 s
 #:   without);
 #: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 16 s for
-#:   3,000 × 2 × 2, 100 s for 1,500 × 3 × 3, 111 s for 800 × 5 × 4, 107 s for 400 × 6 × 6,
+#:   3,000 × 2 × 2, 100 s for 1,500 × 3 × 3, 110 s for 800 × 5 × 4, 107 s for 400 × 6 × 6,
 #:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 61-131 s.
 #:
 #: Very heterogeneous units can mix more slowly (74 s for 150 × 5 × 4 at conc = 2 with the
