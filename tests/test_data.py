@@ -215,7 +215,7 @@ def test_build_refuses_to_write_into_raw():
 
 def _drop_lines(raw: Path, name: str, keep) -> None:
     lines = (raw / name).read_text(encoding="utf-8").splitlines(keepends=True)
-    (raw / name).write_text("".join(l for i, l in enumerate(lines, 1) if keep(i, l)),
+    (raw / name).write_text("".join(x for i, x in enumerate(lines, 1) if keep(i, x)),
                             encoding="utf-8")
     _edit(raw, name, "", "")  # record the new version in the manifest
 

@@ -101,7 +101,8 @@ def load_turnout(year: int | None = None, round: int | None = None,
     """Registered members, voters, expressed and blank/null votes.
 
     ``*_method`` columns say whether each figure was ``published`` or ``derived``, and
-    ``derivation`` gives the arithmetic of the derived ones; ``conflict`` is True where sources disagree (see :func:`load_turnout_conflicts`).
+    ``derivation`` gives the arithmetic of the derived ones; ``conflict`` is True where
+    sources disagree (see :func:`load_turnout_conflicts`).
 
     Examples
     --------
