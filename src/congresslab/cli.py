@@ -38,6 +38,22 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _os_message(err: OSError) -> str:
+    """``"/tmp: Is a directory"``: the file first, then what went wrong.
+
+    Examples
+    --------
+    >>> _os_message(IsADirectoryError(21, "Is a directory", "/tmp"))
+    '/tmp: Is a directory'
+    >>> _os_message(OSError("Cannot save file into a non-existent directory: '/nope'"))
+    "Cannot save file into a non-existent directory: '/nope'"
+    """
+    if err.filename is not None and err.strerror:
+        names = [str(err.filename)] + ([str(err.filename2)] if err.filename2 else [])
+        return f"{' -> '.join(names)}: {err.strerror}"
+    return str(err)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``congresslab`` command."""
     from congresslab.simulate import add_simulate_parser
@@ -66,8 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`
         sys.stderr.close()
         return 0
-    except (ValueError, FileNotFoundError, KeyError) as err:
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+    except (ValueError, OSError, KeyError) as err:
+        # OSError: a missing file, an output path that is a directory or in a missing
+        # directory, no permission...
+        if isinstance(err, KeyError) and err.args:
+            message = err.args[0]
+        elif isinstance(err, OSError):
+            message = _os_message(err)
+        else:
+            message = err
         print(f"congresslab {args.command}: error: {message}", file=sys.stderr)
         return 2
 

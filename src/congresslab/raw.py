@@ -131,10 +131,37 @@ def sha256(path: Path) -> str:
 
 
 def read_manifest(manifest: Path | None = None) -> dict:
-    """Read ``data/raw/datapackage.json`` (a Frictionless-style data package)."""
+    """Read ``data/raw/datapackage.json`` (a Frictionless-style data package).
+
+    Raises
+    ------
+    RawDataError
+        Naming the file (and the line and column of a JSON syntax error) when the manifest
+        is not valid JSON or has no list of ``resources``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     bad = pathlib.Path(d) / "datapackage.json"
+    ...     _ = bad.write_text('{"resources": [\\n  {path: 1}]}')
+    ...     read_manifest(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    congresslab.raw.RawDataError: file ...datapackage.json: not valid JSON, line 2, column 4: ...
+    """
     manifest = paths.MANIFEST if manifest is None else Path(manifest)
     with open(manifest, encoding="utf-8") as handle:
-        return json.load(handle)
+        try:
+            package = json.load(handle)
+        except json.JSONDecodeError as err:
+            raise RawDataError(
+                f"not valid JSON, line {err.lineno}, column {err.colno}: {err.msg}",
+                file=str(manifest),
+            ) from None
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise RawDataError("no list of 'resources' in the manifest", file=str(manifest))
+    return package
 
 
 def verify_raw(raw_dir: Path | None = None, manifest: Path | None = None) -> list[str]:

@@ -49,6 +49,8 @@ Examples
 from __future__ import annotations
 
 import argparse
+import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +76,9 @@ __all__ = [
     "plot_simulated",
     "add_simulate_parser",
     "run_simulate",
+    "check_simulate_args",
+    "MAX_DISPERSION",
+    "MAX_N_FEDERATIONS",
 ]
 
 #: Default heterogeneity, calibrated (with :data:`DEFAULT_SIZE_LEAN`) so that a congress
@@ -656,8 +661,8 @@ def simulate_congress(
         if like is None:
             raise ValueError("give like= (2018, 2023, 2025) or totals=")
         totals = congress_totals(like)
-    if dispersion < 0 or turnout_sd < 0 or turnover_sd < 0:
-        raise ValueError("dispersion, turnout_sd and turnover_sd must be non-negative")
+    if not all(math.isfinite(v) and v >= 0 for v in (dispersion, turnout_sd, turnover_sd)):
+        raise ValueError("dispersion, turnout_sd and turnover_sd must be finite and non-negative")
     rng = np.random.default_rng(seed)
     year = totals.year
     # units and members
@@ -961,6 +966,89 @@ def plot_simulated(sim: SimulatedCongress, ax: Any = None) -> Any:
 
 
 # ----------------------------------------------------------------------------- CLI
+#: Largest ``--dispersion`` accepted. It is a standard deviation on the log-odds scale: at
+#: 10 a one-sigma lean already multiplies a motion's odds by e^10 (about 22,000), so every
+#: federation votes almost unanimously; from about 300 on, ``exp`` overflows and the
+#: simulation fails. The calibrated default is 0.6.
+MAX_DISPERSION: float = 10.0
+#: Largest ``--n-federations`` accepted: the controlled rounding of the round-2 table grows
+#: quickly with the number of units (2,000 units take about 15 s, 5,000 more than 2 min),
+#: and national totals of a few tens of thousands of members leave only a handful per unit.
+MAX_N_FEDERATIONS: int = 2000
+
+
+def _check_output(option: str, path: str) -> None:
+    """Refuse an output path that is a directory or whose directory does not exist.
+
+    Raises
+    ------
+    ValueError
+        Naming the option and the path.
+
+    Examples
+    --------
+    >>> _check_output("--out", ".")
+    Traceback (most recent call last):
+    ...
+    ValueError: --out .: is a directory
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"{option} {path}: is a directory")
+    parent = target.parent
+    if not parent.is_dir():
+        raise ValueError(f"{option} {path}: directory {parent} does not exist")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name the same file (existing or not)."""
+    pa, pb = Path(a), Path(b)
+    if pa.exists() and pb.exists():
+        return os.path.samefile(pa, pb)
+    return pa.resolve() == pb.resolve()
+
+
+def check_simulate_args(args: argparse.Namespace) -> None:
+    """Validate the options of ``congresslab simulate`` before anything is computed.
+
+    Raises
+    ------
+    ValueError
+        Naming the option: ``--dispersion`` not finite or outside ``[0, MAX_DISPERSION]``,
+        ``--seed`` negative, ``--n-federations`` outside ``[2, MAX_N_FEDERATIONS]``, an
+        output path that is a directory or in a missing directory, or ``--truth`` naming the
+        same file as ``--out`` (it would overwrite the unit table).
+
+    Examples
+    --------
+    >>> ns = argparse.Namespace(dispersion=float("nan"), seed=0, n_federations=None,
+    ...                         out="u.csv", truth=None)
+    >>> check_simulate_args(ns)
+    Traceback (most recent call last):
+    ...
+    ValueError: --dispersion must be a finite number between 0 and 10 (default 0.6), got nan
+    """
+    d = args.dispersion
+    if not (math.isfinite(d) and 0 <= d <= MAX_DISPERSION):
+        raise ValueError(
+            f"--dispersion must be a finite number between 0 and {MAX_DISPERSION:g} "
+            f"(default {DEFAULT_DISPERSION:g}), got {d:g}"
+        )
+    if args.seed < 0:
+        raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
+    n = args.n_federations
+    if n is not None and not 2 <= n <= MAX_N_FEDERATIONS:
+        raise ValueError(f"--n-federations must be between 2 and {MAX_N_FEDERATIONS}, got {n}")
+    _check_output("--out", args.out)
+    if args.truth is not None:
+        _check_output("--truth", args.truth)
+        if _same_file(args.out, args.truth):
+            raise ValueError(
+                f"--truth {args.truth} is the same file as --out {args.out}: the truth table "
+                "would overwrite the unit table; give two different files"
+            )
+
+
 def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``simulate`` sub-command to an :mod:`argparse` sub-parser collection.
 
@@ -1020,6 +1108,7 @@ def run_simulate(args: argparse.Namespace | Sequence[str]) -> int:
         parser = argparse.ArgumentParser(prog="congresslab")
         add_simulate_parser(parser.add_subparsers(dest="command"))
         args = parser.parse_args(["simulate", *args])
+    check_simulate_args(args)
     sim = simulate_congress(
         like=args.like, seed=args.seed, dispersion=args.dispersion,
         n_federations=args.n_federations,

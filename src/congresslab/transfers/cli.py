@@ -23,6 +23,9 @@ Examples
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import math
 import re
 import sys
 import warnings
@@ -43,6 +46,27 @@ def _names(s: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError("expected a comma-separated list of column names")
     return names
+
+
+def _seed(s: str) -> int:
+    """``--seed``: a non-negative integer (what :func:`numpy.random.default_rng` accepts).
+
+    Examples
+    --------
+    >>> _seed("42")
+    42
+    >>> _seed("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a non-negative integer, got '-1'
+    """
+    try:
+        value = int(s)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {s!r}")
+    return value
 
 
 def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -75,7 +99,7 @@ def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="goodman only: fit on the simplex (shares in [0, 1], rows summing to 1)",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--alpha", type=float, default=0.05, help="interval level 1-alpha (0.05)")
     p.add_argument(
         "--prior-rate",
@@ -101,36 +125,140 @@ def _error(msg: str) -> int:
     return 2
 
 
-def _separator(path: Path) -> str:
+def _separator(header: str) -> str:
     """The field separator of a CSV file: ``,``, ``;`` (French spreadsheets) or a tab,
-    whichever is most frequent on the header line (``,`` when the file cannot be read: the
-    reader then reports the problem)."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            header = fh.readline()
-    except OSError:
-        return ","
+    whichever is most frequent on the header line (``,`` when there is none).
+
+    Examples
+    --------
+    >>> _separator("fed;a;b,c"), _separator("fed\\ta\\tb"), _separator("fed")
+    (';', '\\t', ',')
+    """
     counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] > 0 else ","
 
 
-def _where(exc: Exception) -> str:
-    """``", line 6"`` for an error about data rows (header = line 1, one line per row).
+class CsvShapeError(ValueError):
+    """A CSV file that cannot be read as a table; ``lines`` are the offending file lines."""
+
+    def __init__(self, message: str, *, lines: Sequence[int] = ()) -> None:
+        super().__init__(message)
+        self.lines = [int(n) for n in lines]
+
+
+def _is_blank(record: list[str]) -> bool:
+    """A line that :func:`pandas.read_csv` skips: empty or only white space."""
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _read_table(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
+    """Read a unit table; return it with the file line of each of its rows.
+
+    Every record must have as many fields as the header: ``pandas.read_csv`` would
+    otherwise either turn the first column into an index (one extra field on the first data
+    row, which shifts every column and blames the wrong line and unit) or fill missing
+    fields with NaN. Blank lines are skipped, as ``pandas`` does, and a quoted field may
+    span lines: line numbers are those of the file (header = line 1 unless blank lines
+    come first). The returned line list is ``None`` when it cannot be matched with the
+    frame's rows.
+
+    Raises
+    ------
+    CsvShapeError
+        When records have a different number of fields from the header (their lines in
+        ``lines``), or the file cannot be split into fields.
+    OSError, UnicodeDecodeError
+        When the file cannot be read as UTF-8 text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = pathlib.Path(d) / "u.csv"
+    ...     _ = f.write_text("fed,a,b\\n\\nf1,1,2\\nf2,3,4\\n")
+    ...     df, lines = _read_table(f)
+    ...     _ = f.write_text("fed,a,b\\nf1,1,2,9\\nf2,3,4\\n")
+    ...     try:
+    ...         _read_table(f)
+    ...     except CsvShapeError as exc:
+    ...         print(exc.lines, exc)
+    [2] 4 fields where the header (line 1) has 3 (a value containing ',' must be quoted)
+    >>> df["fed"].tolist(), lines  # the blank line 2 is skipped
+    (['f1', 'f2'], [3, 4])
+    """
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        text = fh.read()
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    sep = _separator(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header_line, n_fields = 0, 0
+    lines: list[int] = []
+    bad: dict[int, int] = {}  # file line -> number of fields
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if _is_blank(record):
+                continue
+            if not header_line:
+                header_line, n_fields = line, len(record)
+                continue
+            if len(record) != n_fields:
+                bad[line] = len(record)
+            lines.append(line)
+    except csv.Error as exc:
+        raise CsvShapeError(f"cannot split into fields: {exc}", lines=[start]) from None
+    if bad:
+        counts = sorted(set(bad.values()))
+        shown = " or ".join(str(c) for c in counts)
+        hint = f" (a value containing '{sep}' must be quoted)" if min(counts) > n_fields else ""
+        raise CsvShapeError(
+            f"{shown} field{'s' if counts != [1] else ''} where the header (line "
+            f"{header_line}) has {n_fields}{hint}",
+            lines=list(bad),
+        )
+    df = pd.read_csv(io.StringIO(text, newline=""), sep=sep)
+    return df, (lines if len(lines) == len(df) else None)
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    """``", line 6"`` or ``", lines 2, 5, 11"`` (at most five shown).
+
+    Examples
+    --------
+    >>> _lines([6]), _lines([2, 5, 11]), _lines(range(2, 10))
+    (', line 6', ', lines 2, 5, 11', ', lines 2, 3, 4, 5, 6 and 3 more')
+    >>> _lines([])
+    ''
+    """
+    numbers = list(numbers)
+    if not numbers:
+        return ""
+    shown = ", ".join(str(n) for n in numbers[:5])
+    more = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
+    return f", line{'s' if len(numbers) > 1 else ''} {shown}{more}"
+
+
+def _where(exc: Exception, lines: Sequence[int] | None = None) -> str:
+    """``", line 6"`` for an error about data rows.
+
+    ``lines`` gives the file line of each row (from :func:`_read_table`); without it the
+    header is line 1 and each row one line.
 
     Examples
     --------
     >>> _where(UnitTableError("bad", rows=[4])), _where(UnitTableError("bad", rows=[0, 3, 9]))
     (', line 6', ', lines 2, 5, 11')
+    >>> _where(UnitTableError("bad", rows=[1]), lines=[2, 4, 5])
+    ', line 4'
     >>> _where(ValueError("bad"))
     ''
     """
     rows = getattr(exc, "rows", [])
-    if not rows:
-        return ""
-    shown = ", ".join(str(r + 2) for r in rows[:5])
-    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-    return f", line{'s' if len(rows) > 1 else ''} {shown}{more}"
+    if lines is not None and all(0 <= r < len(lines) for r in rows):
+        return _lines([lines[r] for r in rows])
+    return _lines([r + 2 for r in rows])
 
 
 def _cli_spelling(msg: str) -> str:
@@ -152,17 +280,21 @@ def run_estimate(args: argparse.Namespace) -> int:
     if args.prior_rate is not None:
         if args.method != "bayes":
             return _error(f"--prior-rate applies to --method bayes, not {args.method}")
-        if not args.prior_rate > 0:
-            return _error(f"--prior-rate must be positive, got {args.prior_rate}")
+        if not (args.prior_rate > 0 and math.isfinite(args.prior_rate)):
+            return _error(f"--prior-rate must be positive and finite, got {args.prior_rate}")
         options["lambda2"] = args.prior_rate
     if args.constrained:
         if args.method != "goodman":
             return _error(f"--constrained applies to --method goodman, not {args.method}")
         options["constrained"] = True
     try:
-        df = pd.read_csv(args.file, sep=_separator(args.file))
+        df, lines = _read_table(args.file)
     except FileNotFoundError:
         return _error(f"no such file: {args.file}")
+    except OSError as exc:  # a directory, no permission...
+        return _error(f"cannot read {args.file}: {exc.strerror or exc}")
+    except CsvShapeError as exc:
+        return _error(f"{args.file}{_lines(exc.lines)}: {exc}")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         return _error(f"cannot read {args.file} as CSV: {str(exc).splitlines()[0]}")
     to_stdout = args.json == "-"
@@ -182,7 +314,7 @@ def run_estimate(args: argparse.Namespace) -> int:
                 **options,
             )
     except (UnitTableError, ValueError, ImportError) as exc:
-        return _error(f"{args.file}{_where(exc)}: {_cli_spelling(str(exc))}")
+        return _error(f"{args.file}{_where(exc, lines)}: {_cli_spelling(str(exc))}")
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
     if not args.quiet and not to_stdout:
