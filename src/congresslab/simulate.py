@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1000,14 +999,6 @@ def _check_output(option: str, path: str) -> None:
         raise ValueError(f"{option} {path}: directory {parent} does not exist")
 
 
-def _same_file(a: str, b: str) -> bool:
-    """Whether two paths name the same file (existing or not)."""
-    pa, pb = Path(a), Path(b)
-    if pa.exists() and pb.exists():
-        return os.path.samefile(pa, pb)
-    return pa.resolve() == pb.resolve()
-
-
 def check_simulate_args(args: argparse.Namespace) -> None:
     """Validate the options of ``congresslab simulate`` before anything is computed.
 
@@ -1042,7 +1033,7 @@ def check_simulate_args(args: argparse.Namespace) -> None:
     _check_output("--out", args.out)
     if args.truth is not None:
         _check_output("--truth", args.truth)
-        if _same_file(args.out, args.truth):
+        if Path(args.out).resolve() == Path(args.truth).resolve():  # symlinks too
             raise ValueError(
                 f"--truth {args.truth} is the same file as --out {args.out}: the truth table "
                 "would overwrite the unit table; give two different files"
