@@ -37,7 +37,7 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from congresslab import paths  # noqa: E402
-from congresslab.simulate import (  # noqa: E402
+from congresslab.sim import (  # noqa: E402
     DEFAULT_DISPERSION,
     realism_over_seeds,
     simulate_congress,
@@ -268,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     md = [
         "# Coverage of transfer estimators on SIMULATED congresses",
         "",
-        "All numbers below come from **SIMULATED** congresses (`congresslab.simulate`), whose "
+        "All numbers below come from **SIMULATED** congresses (`congresslab.sim`), whose "
         "national totals equal the official 2025 / 2023 results and whose federation-level "
         "truth is known. Heterogeneity: `dispersion` 0.3 (low) and 1.0 (high); the default "
         f"calibrated on the 2025 map is 0.6. Simulations: {n_fast} per scenario for "

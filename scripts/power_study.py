@@ -33,7 +33,7 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from congresslab import paths  # noqa: E402
-from congresslab.simulate import simulate_congress  # noqa: E402
+from congresslab.sim import simulate_congress  # noqa: E402
 from congresslab.transfers import estimate  # noqa: E402
 
 ORIGIN, DESTINATION = "r1_vallaud", "r2_faure"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from congresslab import cli, paths, simulate
-from congresslab.transfers import cli as estimate_cli
+from congresslab import cli, paths
+from congresslab.cli import simulate
 
 HEADER = "fed,a,b,x,y"
 ROWS = ["f1,10,20,15,15", "f2,5,5,4,6", "f3,7,3,5,5", "f4,1,2,2,1", "f5,3,3,3,3"]
@@ -66,14 +66,12 @@ def test_estimate_file_is_a_directory(tmp_path, capsys):
 
 
 def test_os_errors_while_running_are_one_line_messages(tmp_path, capsys, monkeypatch):
-    import congresslab.simulate
-
     target = str(tmp_path / "s.csv")
 
     def refuse(args):
         raise PermissionError(13, "Permission denied", target)
 
-    monkeypatch.setattr(congresslab.simulate, "run_simulate", refuse)
+    monkeypatch.setattr(simulate, "run", refuse)
     code, err = run(["simulate", "--out", target], capsys)
     assert code == 2
     assert err.strip() == f"congresslab simulate: error: {target}: Permission denied"
@@ -123,13 +121,6 @@ def test_estimate_seed_is_checked_by_the_parser(tmp_path, capsys, value):
     assert "units.csv" not in err
 
 
-def test_estimate_seed_standalone_entry_point(tmp_path, capsys):
-    csv = write_csv(tmp_path / "units.csv", [HEADER, *ROWS])
-    with pytest.raises(SystemExit) as exc:
-        estimate_cli.main([str(csv), *ESTIMATE, "--seed", "-1"])
-    assert exc.value.code == 2 and "argument --seed" in capsys.readouterr().err
-
-
 # ------------------------------------------------------------------- 4. --truth same as --out
 @pytest.mark.parametrize("spelling", ["same", "dot", "symlink"])
 def test_simulate_truth_and_out_the_same_file(tmp_path, capsys, monkeypatch, spelling):
@@ -164,7 +155,7 @@ def test_corrupt_manifest_names_file_line_and_column(tmp_path, capsys, monkeypat
 
 
 def test_manifest_without_resources(tmp_path):
-    from congresslab.raw import RawDataError, read_manifest
+    from congresslab.data.raw import RawDataError, read_manifest
 
     manifest = tmp_path / "datapackage.json"
     manifest.write_text("[]", encoding="utf-8")

@@ -13,8 +13,8 @@ import pytest
 
 import congresslab
 from congresslab import paths
-from congresslab.clean import TURNOUT_CONFLICTS, build_data
-from congresslab.raw import ChecksumError, RawDataError, parse_count, parse_share, sha256
+from congresslab.data.clean import TURNOUT_CONFLICTS, build_data
+from congresslab.data.raw import ChecksumError, RawDataError, parse_count, parse_share, sha256
 
 
 def _by_candidate(frame: pd.DataFrame, column: str) -> dict:

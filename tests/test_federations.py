@@ -2,7 +2,7 @@
 
 import pytest
 
-from congresslab.federations import (
+from congresslab.data.federations import (
     FEDERATIONS,
     UnknownFederationError,
     canonical_code,

@@ -6,14 +6,14 @@ import pandas as pd
 import pytest
 
 from congresslab import paths
-from congresslab.fedtables import (
+from congresslab.data.fedtables import (
     FederationTableError,
     compare_with_national,
     load_federation_table,
     merge_rounds,
     parse_french_number,
 )
-from congresslab.simulate import simulate_congress
+from congresslab.sim import simulate_congress
 
 HEADER = "Fédération;Inscrits;Votants;Blancs et nuls;Exprimés;Faure;Mayer-Rossignol"
 GOOD = ["Ain;1 000;600;10;590;300;290", "Aisne;500;300;0;300;100;200"]

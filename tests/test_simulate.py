@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from congresslab.simulate import (
-    add_simulate_parser,
+from congresslab.cli.simulate import add_parser as add_simulate_parser
+from congresslab.cli.simulate import run as run_simulate
+from congresslab.sim import (
     congress_totals,
     plot_simulated,
     realism_report,
-    run_simulate,
     simulate_congress,
     simulate_members,
 )

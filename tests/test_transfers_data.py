@@ -1,4 +1,4 @@
-"""Validation and margins policies of congresslab.transfers.data."""
+"""Validation and margins policies of congresslab.transfers.units."""
 
 import warnings
 

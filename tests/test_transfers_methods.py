@@ -15,7 +15,7 @@ from congresslab.transfers import (
     estimate,
     unit_bounds,
 )
-from congresslab.transfers.goodman import project_rows_to_simplex, simplex_least_squares
+from congresslab.transfers.models.goodman import project_rows_to_simplex, simplex_least_squares
 
 
 def homogeneous(seed, U=40, R=4, C=3):
@@ -167,7 +167,7 @@ def test_lphom_dual_reaches_the_primal_optimum(seed):
     """lphom solves the dual LP; its P reaches the optimum of the primal LAD problem."""
     from scipy.optimize import linprog
 
-    from congresslab.transfers.lp import lphom
+    from congresslab.transfers.models.lp import lphom
 
     rng = np.random.default_rng(seed)
     U, R, C = 40, 4, 3
@@ -193,7 +193,7 @@ def test_lphom_dual_reaches_the_primal_optimum(seed):
 
 
 def test_lp_bootstrap_is_independent_of_threads(monkeypatch):
-    import congresslab.transfers.lp as lp_mod
+    import congresslab.transfers.models.lp as lp_mod
 
     tab = heterogeneous(3)
     a = LinearProgram(tab, n_boot=20, progress=False).fit().conf_int()
@@ -226,7 +226,7 @@ def test_lp_unit_tables_are_l1_optimal_and_match_margins(seed):
     """The closed-form unit tables reach the LP optimum (checked against HiGHS)."""
     from scipy.optimize import linprog
 
-    from congresslab.transfers.lp import lp_unit_tables
+    from congresslab.transfers.models.lp import lp_unit_tables
 
     rng = np.random.default_rng(seed)
     U, R, C = 6, 3, 4
@@ -305,7 +305,7 @@ def test_goodman_simplex_entry_exit_structural_zero():
 
 
 def test_simplex_fallback_respects_structural_zeros():
-    from congresslab.transfers.goodman import _slsqp
+    from congresslab.transfers.models.goodman import _slsqp
 
     rng = np.random.default_rng(0)
     x = rng.dirichlet(np.ones(3), 40)
@@ -338,7 +338,10 @@ def test_goodman_unconstrained_entry_exit_structural_zero():
 def test_restrict_to_zeros_is_the_constrained_least_squares_optimum():
     """With equal column covariances (X'WX)^-1 the restriction equals the stacked weighted
     least squares solved directly with the zero and row-sum constraints (KKT system)."""
-    from congresslab.transfers.goodman import _zero_and_row_sum_constraints, restrict_to_zeros
+    from congresslab.transfers.models.goodman import (
+        _zero_and_row_sum_constraints,
+        restrict_to_zeros,
+    )
 
     rng = np.random.default_rng(8)
     U, R, C = 40, 3, 3

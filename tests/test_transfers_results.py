@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from congresslab import cli
+from congresslab.cli.estimate import add_parser as add_estimate_parser
 from congresslab.transfers import Bounds, LinearProgram, UnitTable, estimate
-from congresslab.transfers.cli import add_estimate_parser, main
 from congresslab.transfers.plots import (
     plot_heatmap,
     plot_sankey,
@@ -151,6 +152,11 @@ def csv(tmp_path):
 ARGS = ["--unit", "fed", "--origin", "A,B,C", "--destination", "x,y"]
 
 
+def main(argv: list[str]) -> int:
+    """``congresslab estimate ARGV`` in-process (the verb may be omitted)."""
+    return cli.main(argv if argv[:1] == ["estimate"] else ["estimate", *argv])
+
+
 def test_cli_table(csv, capsys):
     rc = main(["estimate", str(csv), *ARGS, "--method", "goodman"])
     out = capsys.readouterr().out
@@ -285,7 +291,7 @@ def test_top_level_cli_survives_a_closed_pipe(csv):
 
 
 def test_simulated_data_are_labelled_everywhere():
-    from congresslab.simulate import simulate_congress
+    from congresslab.sim import simulate_congress
 
     sim = simulate_congress(like=2025, seed=3)
     r = estimate(sim.units, "lp", unit="federation", origin=sim.origin,

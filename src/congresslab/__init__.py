@@ -1,4 +1,12 @@
-"""congresslab: sourced results of Parti socialiste congresses and vote-transfer estimation.
+"""congresslab: sourced results of party congresses and vote-transfer estimation.
+
+Public names are imported when first used (the command line starts fast); the layout:
+
+* :mod:`congresslab.data` — raw sources, cleaning, loaders, federation tables;
+* :mod:`congresslab.transfers` — the transfer engine (:func:`estimate`);
+* :mod:`congresslab.sim` — SIMULATED congresses with a known truth;
+* :mod:`congresslab.scenarios`, :mod:`congresslab.figures`, :mod:`congresslab.report`;
+* :mod:`congresslab.cli` — the ``congresslab`` command; :mod:`congresslab.errors`.
 
 Examples
 --------
@@ -7,62 +15,40 @@ Examples
 [12020, 11507]
 """
 
-from congresslab import benchmarks, paths, scenarios, simulate
-from congresslab.clean import build_data
-from congresslab.federations import FEDERATIONS, UnknownFederationError, canonical_code
-from congresslab.fedtables import (
-    FederationTableError,
-    compare_with_national,
-    load_federation_table,
-    merge_rounds,
-)
-from congresslab.load import (
-    compare_statuses,
-    congresses,
-    load_federation_summaries,
-    load_federations,
-    load_results,
-    load_turnout,
-    load_turnout_conflicts,
-)
-from congresslab.simulate import SimulatedCongress, realism_report, simulate_congress
-from congresslab.transfers import (
-    ConvergenceError,
-    ConvergenceWarning,
-    TransferResults,
-    UnitTable,
-    estimate,
-)
+from congresslab._lazy import lazy_attributes
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "__version__",
-    "paths",
-    "benchmarks",
-    "scenarios",
-    "simulate",
-    "estimate",
-    "TransferResults",
-    "UnitTable",
-    "ConvergenceWarning",
-    "ConvergenceError",
-    "build_data",
-    "congresses",
-    "compare_statuses",
-    "load_results",
-    "load_turnout",
-    "load_turnout_conflicts",
-    "load_federations",
-    "load_federation_summaries",
-    "FEDERATIONS",
-    "canonical_code",
-    "UnknownFederationError",
-    "load_federation_table",
-    "compare_with_national",
-    "merge_rounds",
-    "FederationTableError",
-    "simulate_congress",
-    "SimulatedCongress",
-    "realism_report",
-]
+_WHERE = {
+    "paths": "congresslab.paths",
+    "benchmarks": "congresslab.benchmarks",
+    "scenarios": "congresslab.scenarios",
+    "sim": "congresslab.sim",
+    "estimate": "congresslab.transfers",
+    "TransferResults": "congresslab.transfers",
+    "UnitTable": "congresslab.transfers",
+    "ConvergenceWarning": "congresslab.errors",
+    "ConvergenceError": "congresslab.errors",
+    "build_data": "congresslab.data.clean",
+    "congresses": "congresslab.data.load",
+    "compare_statuses": "congresslab.data.load",
+    "load_results": "congresslab.data.load",
+    "load_turnout": "congresslab.data.load",
+    "load_turnout_conflicts": "congresslab.data.load",
+    "load_federations": "congresslab.data.load",
+    "load_federation_summaries": "congresslab.data.load",
+    "FEDERATIONS": "congresslab.data.federations",
+    "canonical_code": "congresslab.data.federations",
+    "UnknownFederationError": "congresslab.errors",
+    "load_federation_table": "congresslab.data.fedtables",
+    "compare_with_national": "congresslab.data.fedtables",
+    "merge_rounds": "congresslab.data.fedtables",
+    "FederationTableError": "congresslab.errors",
+    "simulate_congress": "congresslab.sim",
+    "SimulatedCongress": "congresslab.sim",
+    "realism_report": "congresslab.sim",
+}
+
+__all__ = ["__version__", *_WHERE]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from congresslab import paths
-from congresslab.transfers.data import UnitTable
 from congresslab.transfers.results import TransferResults
+from congresslab.transfers.units import UnitTable
 
 __all__ = [
     "Benchmark",

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from congresslab import __version__, paths
-from congresslab.load import load_results, load_turnout
+from congresslab.data.load import load_results, load_turnout
 
 __all__ = ["save_figure", "plot_congress", "plot_participation", "plot_scenarios", "COLORS"]
 

@@ -30,6 +30,7 @@ __all__ = [
     "HTML",
     "NOTEBOOKS",
     "MANIFEST",
+    "ASSUMPTIONS",
 ]
 
 ROOT: Path = Path(os.environ.get("CONGRESSLAB_ROOT", Path(__file__).resolve().parents[2]))
@@ -42,3 +43,4 @@ FIGURES: Path = REPORTS / "figures"
 HTML: Path = REPORTS / "html"
 NOTEBOOKS: Path = ROOT / "notebooks"
 MANIFEST: Path = RAW / "datapackage.json"
+ASSUMPTIONS: Path = DATA / "assumptions"

@@ -8,7 +8,6 @@ committed notebooks are not modified), which writes its figures under
 
 from __future__ import annotations
 
-import argparse
 import csv
 import html
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from congresslab import __version__, paths
 
-__all__ = ["render_notebooks", "store_outputs", "write_index", "main"]
+__all__ = ["render_notebooks", "store_outputs", "write_index"]
 
 
 def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[object, float]:
@@ -101,25 +100,7 @@ from <code>data/raw/</code> with their sources; anything labelled SIMULATED is n
     return path
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--timeout", type=int, default=600)
-    parser.add_argument("--store", action="store_true",
-                        help="execute in place to store outputs for nbval (developers)")
-    args = parser.parse_args(argv)
-    if args.store:
-        for notebook in args.notebooks:
-            seconds = store_outputs(notebook, timeout=args.timeout)
-            print(f"{notebook}: outputs stored ({seconds:.1f} s)")
-        return 0
-    timings = render_notebooks(args.notebooks, timeout=args.timeout)
-    path = write_index(timings)
-    total = sum(seconds for _, seconds in timings)
-    print(f"{len(timings)} notebooks in {total:.1f} s; index: {path.relative_to(paths.ROOT)}")
-    return 0
-
-
 if __name__ == "__main__":  # pragma: no cover
+    from congresslab.cli.report import main
+
     sys.exit(main())

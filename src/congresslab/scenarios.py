@@ -41,7 +41,7 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from congresslab.load import load_results, load_turnout
+from congresslab.data.load import load_results, load_turnout
 
 __all__ = [
     "NationalTable",

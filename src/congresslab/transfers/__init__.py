@@ -3,13 +3,16 @@
 From per-unit counts of origin options (first round, rows) and destination options (second
 round, columns), estimate the share of each origin going to each destination.
 
-* :mod:`~congresslab.transfers.data` — :class:`UnitTable`, validation, margins policy;
-* :mod:`~congresslab.transfers.bounds` — Duncan–Davis bounds (:class:`Bounds`);
-* :mod:`~congresslab.transfers.goodman` — Goodman regression (:class:`Goodman`);
-* :mod:`~congresslab.transfers.lp` — lphom-family linear programs (:class:`LinearProgram`);
-* :mod:`~congresslab.transfers.api` — :func:`estimate`, :class:`MultinomialDirichlet`;
+* :mod:`~congresslab.transfers.units` — :class:`UnitTable`, validation, margins policy;
+* :mod:`~congresslab.transfers.models` — one module per model: Duncan–Davis bounds
+  (:class:`Bounds`), Goodman regression (:class:`Goodman`), lphom-family linear programs
+  (:class:`LinearProgram`), the Bayesian multinomial–Dirichlet model;
+* :mod:`~congresslab.transfers.api` — :func:`estimate`, :func:`choose_method`;
 * :mod:`~congresslab.transfers.results` — :class:`TransferResults`;
+* :mod:`~congresslab.transfers.diagnostics` — R-hat and effective sample sizes;
 * :mod:`~congresslab.transfers.plots` — heat map, Sankey, tomography.
+
+Names are imported when first used.
 
 Examples
 --------
@@ -20,32 +23,25 @@ Examples
 [[0.9, 0.1], [0.2, 0.8]]
 """
 
-from congresslab.transfers.api import (
-    ConvergenceError,
-    ConvergenceWarning,
-    MultinomialDirichlet,
-    choose_method,
-    estimate,
-)
-from congresslab.transfers.bounds import Bounds, aggregate_bounds, unit_bounds
-from congresslab.transfers.data import MarginsError, UnitTable, UnitTableError
-from congresslab.transfers.goodman import Goodman
-from congresslab.transfers.lp import LinearProgram
-from congresslab.transfers.results import TransferResults
+from congresslab._lazy import lazy_attributes
 
-__all__ = [
-    "Bounds",
-    "ConvergenceError",
-    "ConvergenceWarning",
-    "Goodman",
-    "LinearProgram",
-    "MarginsError",
-    "MultinomialDirichlet",
-    "TransferResults",
-    "UnitTable",
-    "UnitTableError",
-    "aggregate_bounds",
-    "choose_method",
-    "estimate",
-    "unit_bounds",
-]
+_WHERE = {
+    "Bounds": "congresslab.transfers.models.bounds",
+    "ConvergenceError": "congresslab.errors",
+    "ConvergenceWarning": "congresslab.errors",
+    "Goodman": "congresslab.transfers.models.goodman",
+    "LinearProgram": "congresslab.transfers.models.lp",
+    "MarginsError": "congresslab.errors",
+    "MultinomialDirichlet": "congresslab.transfers.api",
+    "TransferResults": "congresslab.transfers.results",
+    "UnitTable": "congresslab.transfers.units",
+    "UnitTableError": "congresslab.errors",
+    "aggregate_bounds": "congresslab.transfers.models.bounds",
+    "choose_method": "congresslab.transfers.api",
+    "estimate": "congresslab.transfers.api",
+    "unit_bounds": "congresslab.transfers.models.bounds",
+}
+
+__all__ = list(_WHERE)
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

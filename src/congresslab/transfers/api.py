@@ -1,14 +1,14 @@
 """One entry point, :func:`estimate`, and the Bayesian model wrapper.
 
-``estimate(data, method=...)`` builds the :class:`~congresslab.transfers.data.UnitTable`
+``estimate(data, method=...)`` builds the :class:`~congresslab.transfers.units.UnitTable`
 (validation and margins policy), fits the requested model and returns a
 :class:`~congresslab.transfers.results.TransferResults`.
 
 Methods
 -------
-``"bounds"``  Duncan–Davis bounds (:class:`~congresslab.transfers.bounds.Bounds`).
-``"goodman"`` Goodman regression (:class:`~congresslab.transfers.goodman.Goodman`).
-``"lp"``      lphom-family LP (:class:`~congresslab.transfers.lp.LinearProgram`).
+``"bounds"``  Duncan–Davis bounds (:class:`~congresslab.transfers.models.bounds.Bounds`).
+``"goodman"`` Goodman regression (:class:`~congresslab.transfers.models.goodman.Goodman`).
+``"lp"``      lphom-family LP (:class:`~congresslab.transfers.models.lp.LinearProgram`).
 ``"bayes"``   multinomial–Dirichlet MCMC (:class:`MultinomialDirichlet`, wrapping
               :func:`congresslab.transfers.bayes.fit_md`).
 ``"auto"``    see :func:`choose_method`.
@@ -32,19 +32,14 @@ from typing import Any
 
 import numpy as np
 
-from congresslab.transfers.bounds import Bounds
-from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
-from congresslab.transfers.goodman import Goodman
-from congresslab.transfers.lp import LinearProgram
+from congresslab.errors import ConvergenceError, ConvergenceWarning
+from congresslab.rounding import largest_remainder
+from congresslab.transfers.models.bounds import Bounds
+from congresslab.transfers.models.goodman import Goodman
+from congresslab.transfers.models.lp import LinearProgram
+from congresslab.transfers.options import METHODS
 from congresslab.transfers.results import TransferResults
-
-try:  # the warning class lives with the MCMC diagnostics
-    from congresslab.transfers.diagnostics import ConvergenceWarning
-except ImportError:  # pragma: no cover - fallback while diagnostics.py is absent
-
-    class ConvergenceWarning(UserWarning):  # type: ignore[no-redef]
-        """Warning issued when an MCMC fit does not meet the convergence criteria."""
-
+from congresslab.transfers.units import UnitTable, as_unit_table, structural_zeros
 
 __all__ = [
     "METHODS",
@@ -57,7 +52,6 @@ __all__ = [
     "integer_counts",
 ]
 
-METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 
 #: ``auto`` uses the Bayesian model when ``n_units * (R * C) ** 2`` is at most this; beyond,
 #: the LP estimator. The sampler's run time to convergence grows about linearly with the
@@ -79,22 +73,6 @@ METHODS: tuple[str, ...] = ("auto", "bounds", "goodman", "lp", "bayes")
 AUTO_BAYES_MAX_COST: int = 400_000
 
 
-class ConvergenceError(RuntimeError):
-    """Raised by the Bayesian model when ``on_nonconvergence="raise"`` and it did not converge."""
-
-
-def _round_preserving(a: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Round each row of ``a`` to integers summing to ``totals`` (largest remainders)."""
-    fl = np.floor(a)
-    short = (totals - fl.sum(1)).astype(int)
-    order = np.argsort(-(a - fl), axis=1, kind="stable")
-    add = np.zeros_like(fl)
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(a.shape[1])[None, :].repeat(len(a), 0), axis=1)
-    add[ranks < short[:, None]] = 1
-    return fl + add
-
-
 def integer_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Integer versions of ``X`` and ``T`` with equal unit totals (largest-remainder rounding).
 
@@ -113,12 +91,12 @@ def integer_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray
     Xi = (
         X
         if np.array_equal(X, np.round(X)) and np.array_equal(X.sum(1), N)
-        else (_round_preserving(X, N))
+        else (largest_remainder(X, N))
     )
     Ti = (
         T
         if np.array_equal(T, np.round(T)) and np.array_equal(T.sum(1), N)
-        else (_round_preserving(T, N))
+        else (largest_remainder(T, N))
     )
     change = float(max(np.abs(Xi - X).max(), np.abs(Ti - T).max()))
     return Xi.astype(np.int64), Ti.astype(np.int64), change
@@ -150,7 +128,7 @@ class MultinomialDirichlet:
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
     **table_options
-        Passed to :func:`~congresslab.transfers.data.as_unit_table`.
+        Passed to :func:`~congresslab.transfers.units.as_unit_table`.
     """
 
     name = "bayes"
@@ -319,13 +297,13 @@ def estimate(
     Parameters
     ----------
     data : UnitTable or pandas.DataFrame or (X, T)
-        Unit counts (see :class:`~congresslab.transfers.data.UnitTable`).
+        Unit counts (see :class:`~congresslab.transfers.units.UnitTable`).
     method : {"auto", "bounds", "goodman", "lp", "bayes"}
         Estimator; ``"auto"`` follows :func:`choose_method`.
     unit, origin, destination : optional
         Column names when ``data`` is a DataFrame.
     margins : {"auto", "error", "rescale", "entry_exit"}
-        Margins policy (see :mod:`congresslab.transfers.data`).
+        Margins policy (see :mod:`congresslab.transfers.units`).
     seed : int or None
         Seed of every random step (bootstrap, MCMC).
     alpha : float

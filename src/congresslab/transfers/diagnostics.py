@@ -31,11 +31,9 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import rankdata
 
+from congresslab.errors import ConvergenceWarning
+
 __all__ = ["ConvergenceWarning", "rhat", "ess_bulk", "ess_tail", "split_chains", "ess"]
-
-
-class ConvergenceWarning(UserWarning):
-    """Warning issued when an MCMC fit does not meet the convergence criteria."""
 
 
 def _as_draws(draws: np.ndarray) -> np.ndarray:

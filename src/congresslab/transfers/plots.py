@@ -33,8 +33,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
-from congresslab.transfers.data import UnitTable
 from congresslab.transfers.results import TransferResults
+from congresslab.transfers.units import UnitTable
 
 __all__ = [
     "plot_heatmap",

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from congresslab.transfers.data import UnitTable
+from congresslab.transfers.units import UnitTable
 
 __all__ = ["TransferResults", "TransferSummary", "percentile_interval"]
 

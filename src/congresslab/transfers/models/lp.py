@@ -59,8 +59,8 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 from tqdm import tqdm
 
-from congresslab.transfers.data import UnitTable, as_unit_table
 from congresslab.transfers.results import TransferResults, percentile_interval
+from congresslab.transfers.units import UnitTable, as_unit_table
 
 __all__ = ["LinearProgram", "lphom", "lp_unit_tables", "heterogeneity_index"]
 
@@ -236,7 +236,7 @@ class LinearProgram:
     progress : bool
         Progress bar on stderr for bootstraps lasting more than two seconds.
     **table_options
-        Passed to :func:`~congresslab.transfers.data.as_unit_table`.
+        Passed to :func:`~congresslab.transfers.units.as_unit_table`.
     """
 
     name = "lp"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from congresslab import paths
-from congresslab.clean import STATUSES, build_data
+from congresslab.data.clean import STATUSES, build_data
 
 __all__ = [
     "load_results",

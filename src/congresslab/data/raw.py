@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from congresslab import paths
+from congresslab.errors import ChecksumError, RawDataError
 
 __all__ = [
     "RawDataError",
@@ -39,26 +40,6 @@ __all__ = [
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _DOT_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-class RawDataError(ValueError):
-    """A raw value or file that cannot be used; the message names file, row and column."""
-
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None) -> None:
-        where = ", ".join(
-            part for part in (
-                f"file {file}" if file else "",
-                f"row {row}" if row is not None else "",
-                f"column {column!r}" if column else "",
-            ) if part
-        )
-        super().__init__(f"{where}: {message}" if where else message)
-        self.file, self.row, self.column = file, row, column
-
-
-class ChecksumError(RawDataError):
-    """A raw file differs from the checksum recorded in the manifest."""
 
 
 def _clean_text(value: object) -> str | None:
@@ -148,7 +129,7 @@ def read_manifest(manifest: Path | None = None) -> dict:
     ...     read_manifest(bad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    congresslab.raw.RawDataError: file ...datapackage.json: not valid JSON, line 2, column 4: ...
+    congresslab.errors.RawDataError: file ...datapackage.json: not valid JSON, line 2, column 4: ...
     """
     manifest = paths.MANIFEST if manifest is None else Path(manifest)
     with open(manifest, encoding="utf-8") as handle:
@@ -200,7 +181,7 @@ def read_raw(name: str, raw_dir: Path | None = None, *, verify: bool = True) -> 
     """Read one raw CSV as strings, after checking its checksum.
 
     Every cell is kept as text (``dtype=str``) so that parsing, with its errors naming the
-    row and column, happens in :mod:`congresslab.clean`. A column ``_line`` gives the line
+    row and column, happens in :mod:`congresslab.data.clean`. A column ``_line`` gives the line
     of each row in the file (the header is line 1).
     """
     raw_dir = paths.RAW if raw_dir is None else Path(raw_dir)

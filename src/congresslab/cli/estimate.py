@@ -1,7 +1,7 @@
 """``congresslab estimate``: transfer estimation from a CSV file.
 
-Wire it into the top-level parser with :func:`add_estimate_parser`; the sub-command calls
-:func:`run_estimate`. :func:`main` runs it stand-alone (used by the tests)::
+Wire it into the top-level parser with :func:`add_parser`; the sub-command calls
+:func:`run`::
 
     congresslab estimate units.csv --unit federation --origin a,b,c --destination x,y \\
         [--method auto|bounds|goodman|lp|bayes] [--margins POLICY] [--seed N] [--alpha A] \\
@@ -14,9 +14,9 @@ Examples
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="congresslab")
 >>> sub = parser.add_subparsers(dest="command")
->>> p = add_estimate_parser(sub)
+>>> p = add_parser(sub)
 >>> args = parser.parse_args(["estimate", "f.csv", "--origin", "a,b", "--destination", "x,y"])
->>> args.method, args.origin, args.func is run_estimate
+>>> args.method, args.origin, args.func is run
 ('auto', ['a', 'b'], True)
 """
 
@@ -35,10 +35,10 @@ from typing import Any
 
 import pandas as pd
 
-from congresslab.transfers.api import METHODS, estimate
-from congresslab.transfers.data import MARGINS_POLICIES, UnitTableError
+from congresslab.errors import TableReadError, UnitTableError
+from congresslab.transfers.options import MARGINS_POLICIES, METHODS
 
-__all__ = ["add_estimate_parser", "run_estimate", "main"]
+__all__ = ["add_parser", "run"]
 
 
 def _names(s: str) -> list[str]:
@@ -69,10 +69,10 @@ def _seed(s: str) -> int:
     return value
 
 
-def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``estimate`` sub-command to an ``argparse`` sub-parsers object.
 
-    Sets ``func=run_estimate`` as the parser default, so the caller can dispatch with
+    Sets ``func=run`` as the parser default, so the caller can dispatch with
     ``return args.func(args)``.
     """
     p = subparsers.add_parser(
@@ -116,7 +116,7 @@ def add_estimate_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="write the results as JSON to OUT ('-' for stdout)",
     )
     p.add_argument("--quiet", action="store_true", help="no table, no progress bars")
-    p.set_defaults(func=run_estimate)
+    p.set_defaults(func=run)
     return p
 
 
@@ -139,14 +139,6 @@ def _separator(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-class CsvShapeError(ValueError):
-    """A CSV file that cannot be read as a table; ``lines`` are the offending file lines."""
-
-    def __init__(self, message: str, *, lines: Sequence[int] = ()) -> None:
-        super().__init__(message)
-        self.lines = [int(n) for n in lines]
-
-
 def _is_blank(record: list[str]) -> bool:
     """A line that :func:`pandas.read_csv` skips: empty or only white space."""
     return not record or (len(record) == 1 and not record[0].strip())
@@ -165,7 +157,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
 
     Raises
     ------
-    CsvShapeError
+    TableReadError
         When records have a different number of fields from the header (their lines in
         ``lines``), or the file cannot be split into fields.
     OSError, UnicodeDecodeError
@@ -181,7 +173,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
     ...     _ = f.write_text("fed,a,b\\nf1,1,2,9\\nf2,3,4\\n")
     ...     try:
     ...         _read_table(f)
-    ...     except CsvShapeError as exc:
+    ...     except TableReadError as exc:
     ...         print(exc.lines, exc)
     [2] 4 fields where the header (line 1) has 3 (a value containing ',' must be quoted)
     >>> df["fed"].tolist(), lines  # the blank line 2 is skipped
@@ -208,12 +200,12 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
                 bad[line] = len(record)
             lines.append(line)
     except csv.Error as exc:
-        raise CsvShapeError(f"cannot split into fields: {exc}", lines=[start]) from None
+        raise TableReadError(f"cannot split into fields: {exc}", lines=[start]) from None
     if bad:
         counts = sorted(set(bad.values()))
         shown = " or ".join(str(c) for c in counts)
         hint = f" (a value containing '{sep}' must be quoted)" if min(counts) > n_fields else ""
-        raise CsvShapeError(
+        raise TableReadError(
             f"{shown} field{'s' if counts != [1] else ''} where the header (line "
             f"{header_line}) has {n_fields}{hint}",
             lines=list(bad),
@@ -272,7 +264,7 @@ def _cli_spelling(msg: str) -> str:
     return re.sub(r"margins='(\w+)'", r"--margins \1", msg)
 
 
-def run_estimate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run the ``estimate`` sub-command; returns the exit code."""
     if not 0 < args.alpha < 1:
         return _error(f"--alpha must be between 0 and 1, got {args.alpha}")
@@ -293,10 +285,12 @@ def run_estimate(args: argparse.Namespace) -> int:
         return _error(f"no such file: {args.file}")
     except OSError as exc:  # a directory, no permission...
         return _error(f"cannot read {args.file}: {exc.strerror or exc}")
-    except CsvShapeError as exc:
+    except TableReadError as exc:
         return _error(f"{args.file}{_lines(exc.lines)}: {exc}")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         return _error(f"cannot read {args.file} as CSV: {str(exc).splitlines()[0]}")
+    from congresslab.transfers.api import estimate
+
     to_stdout = args.json == "-"
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -329,23 +323,3 @@ def run_estimate(args: argparse.Namespace) -> int:
             except OSError as exc:
                 return _error(f"cannot write {args.json}: {exc}")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point: ``main(["estimate", "file.csv", ...])`` or without the verb."""
-    parser = argparse.ArgumentParser(prog="congresslab")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_estimate_parser(sub)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] != "estimate":
-        argv = ["estimate", *argv]
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except BrokenPipeError:  # output piped into e.g. `head`
-        sys.stderr.close()
-        return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

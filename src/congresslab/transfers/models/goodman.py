@@ -45,8 +45,8 @@ import statsmodels.api as sm
 from scipy import stats
 from scipy.optimize import minimize, nnls
 
-from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
 from congresslab.transfers.results import TransferResults, percentile_interval
+from congresslab.transfers.units import UnitTable, as_unit_table, structural_zeros
 
 __all__ = ["Goodman", "simplex_least_squares", "project_rows_to_simplex", "restrict_to_zeros"]
 
@@ -253,7 +253,7 @@ class Goodman:
     progress : bool
         Show a progress bar (stderr) for long bootstraps.
     **table_options
-        Passed to :func:`~congresslab.transfers.data.as_unit_table`.
+        Passed to :func:`~congresslab.transfers.units.as_unit_table`.
     """
 
     name = "goodman"
@@ -347,7 +347,7 @@ class Goodman:
         diag["n_out_of_range_unconstrained"] = len(oor)
         draws = None
         if self.n_boot > 1:
-            from congresslab.transfers.lp import _progress
+            from congresslab.transfers.models.lp import _progress
 
             rng = np.random.default_rng(self.seed)
             U = tab.n_units

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from congresslab.transfers.data import UnitTable, as_unit_table
 from congresslab.transfers.results import TransferResults
+from congresslab.transfers.units import UnitTable, as_unit_table
 
 __all__ = ["unit_bounds", "aggregate_bounds", "Bounds"]
 
@@ -94,7 +94,7 @@ class Bounds:
     table : UnitTable or DataFrame or (X, T)
         The unit table (a DataFrame needs ``unit``, ``origin``, ``destination`` options).
     **table_options
-        Passed to :func:`~congresslab.transfers.data.as_unit_table`.
+        Passed to :func:`~congresslab.transfers.units.as_unit_table`.
 
     Examples
     --------

@@ -17,7 +17,7 @@ CSV tables:
 ``federation_summaries.csv``
     published statistics over all federations.
 
-A failed check raises :class:`~congresslab.raw.RawDataError` naming file, row and column;
+A failed check raises :class:`~congresslab.errors.RawDataError` naming file, row and column;
 nothing is silently fixed, and nothing is ever written under ``data/raw/``.
 """
 
@@ -31,8 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from congresslab import paths
-from congresslab.federations import canonical_code
-from congresslab.raw import RawDataError, parse_count, parse_share, read_raw, verify_raw
+from congresslab.data.federations import canonical_code
+from congresslab.data.raw import RawDataError, parse_count, parse_share, read_raw, verify_raw
 
 __all__ = ["build_data", "TURNOUT_CONFLICTS", "STATUSES", "SHARE_SUM_TOLERANCE"]
 
@@ -371,9 +371,9 @@ def build_data(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict
 
     Raises
     ------
-    congresslab.raw.ChecksumError
+    congresslab.errors.ChecksumError
         When a raw file no longer matches its manifest checksum (the file is named).
-    congresslab.raw.RawDataError
+    congresslab.errors.RawDataError
         When a value fails a check (file, row and column are named).
 
     Examples

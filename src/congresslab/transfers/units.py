@@ -46,6 +46,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from congresslab.errors import MarginsError, UnitTableError
+from congresslab.transfers.options import MARGINS_POLICIES
+
 __all__ = [
     "MARGINS_POLICIES",
     "UnitTableError",
@@ -55,7 +58,6 @@ __all__ = [
     "structural_zeros",
 ]
 
-MARGINS_POLICIES: tuple[str, ...] = ("auto", "error", "rescale", "entry_exit")
 ENTRY = "_entry"
 EXIT = "_exit"
 
@@ -75,22 +77,6 @@ def structural_zeros(origin: Sequence[str], destination: Sequence[str]) -> np.nd
     if ENTRY in origin and EXIT in destination:
         z[list(origin).index(ENTRY), list(destination).index(EXIT)] = True
     return z
-
-
-class UnitTableError(ValueError):
-    """Invalid unit table: bad column, bad count, bad unit (a :class:`ValueError`).
-
-    ``rows`` holds the 0-based positions (in the input table) of the offending rows, when
-    the error is about rows: the command line turns them into file line numbers.
-    """
-
-    def __init__(self, message: str, *, rows: Sequence[int] = ()) -> None:
-        super().__init__(message)
-        self.rows = [int(r) for r in rows]
-
-
-class MarginsError(UnitTableError):
-    """Origin and destination totals differ and the margins policy forbids fixing it."""
 
 
 def _py(x: Any) -> Any:

@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from congresslab.federations import UnknownFederationError, canonical_code
+from congresslab.data.federations import UnknownFederationError, canonical_code
+from congresslab.errors import FederationTableError
 
 __all__ = [
     "FederationTableError",
@@ -90,10 +91,6 @@ _FEDERATION_HEADERS = {
 }  # fmt: skip
 _TOTAL_ROWS = {"total", "total national", "totaux", "national", "ensemble", "france", "tous"}
 _PERCENT_HEADER = re.compile(r"%|pourcent|pct|taux|participation|\bpart\b")
-
-
-class FederationTableError(ValueError):
-    """A federation table cannot be imported; the message names file, row and column."""
 
 
 def _norm(text: object) -> str:
@@ -244,14 +241,14 @@ _ROUNDS: tuple[int, ...] = (1, 2)  # 1 = motions, 2 = runoff
 
 
 def _known_years() -> list[int]:
-    """Congress years with national results in ``data/processed`` (see :mod:`congresslab.load`).
+    """Congress years with national results in ``data/processed`` (:mod:`~congresslab.data.load`).
 
     Examples
     --------
     >>> _known_years()
     [2018, 2021, 2023, 2025]
     """
-    from congresslab.load import load_results
+    from congresslab.data.load import load_results
 
     return sorted(int(y) for y in load_results(status=None)["congress_year"].unique())
 
@@ -330,7 +327,7 @@ def load_federation_table(
     ...     load_federation_table(p)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    congresslab.fedtables.FederationTableError: t.csv, row 2, column 'Fédération': unknown ...
+    congresslab.errors.FederationTableError: t.csv, row 2, column 'Fédération': unknown ...
     """
     _check_year_round(year, round)
     path = Path(path)
@@ -571,7 +568,7 @@ def compare_with_national(
     >>> rep.set_index("quantity")["difference"].tolist()
     [<NA>, 0, 0, 0, 0, 0]
     """
-    from congresslab.load import load_results, load_turnout
+    from congresslab.data.load import load_results, load_turnout
 
     year = year if year is not None else table.attrs.get("year")
     round = round if round is not None else table.attrs.get("round")  # noqa: A001

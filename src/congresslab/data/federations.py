@@ -7,7 +7,7 @@ overseas collectivities and the federation of the *Français de l'étranger*
 
 Examples
 --------
->>> from congresslab.federations import FEDERATIONS, canonical_code
+>>> from congresslab.data.federations import FEDERATIONS, canonical_code
 >>> canonical_code("Fédération de la Haute-Corse")
 '2B'
 >>> int((FEDERATIONS["kind"] != "collectivity").sum())
@@ -21,6 +21,8 @@ import re
 import unicodedata
 
 import pandas as pd
+
+from congresslab.errors import UnknownFederationError
 
 __all__ = [
     "FEDERATIONS",
@@ -147,18 +149,6 @@ _CODES: set[str] = set(FEDERATIONS["code"])
 _NAMES: dict[str, str] = dict(zip(FEDERATIONS["code"], FEDERATIONS["name"], strict=True))
 
 
-class UnknownFederationError(ValueError):
-    """Raised when a name or number does not match any PS federation.
-
-    The message carries a suggestion (the closest known names) when there is one; the
-    suggested codes are in the ``suggestions`` attribute.
-    """
-
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.suggestions: list[str] = list(suggestions or [])
-
-
 def _suggest(key: str) -> list[str]:
     names = list(_BY_NAME)
     close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
@@ -206,7 +196,7 @@ def canonical_code(name_or_number: str | int) -> str:
     >>> canonical_code("Pariss")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    congresslab.federations.UnknownFederationError: unknown federation 'Pariss'; did you mean ...
+    congresslab.errors.UnknownFederationError: unknown federation 'Pariss'; did you mean ...
     """
     if isinstance(name_or_number, bool) or name_or_number is None:
         raise UnknownFederationError(f"unknown federation {name_or_number!r}")

@@ -1,0 +1,66 @@
+"""Command-line interface: ``congresslab build-data | info | estimate | simulate | report``.
+
+One module per command; each adds its sub-parser (``add_parser``) and runs it (``run``).
+Sub-commands import the heavy parts of the package (pandas, statsmodels, numba) only when
+they run, so that ``congresslab --help`` answers at once.
+
+Bad input ends with a one-line message on stderr and exit code 2, never a traceback;
+``--traceback`` shows the traceback instead (to report a bug).
+
+Examples
+--------
+>>> build_parser().parse_args(["info"]).command
+'info'
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from congresslab import __version__
+from congresslab.cli import build_data, estimate, info, report, simulate
+from congresslab.errors import os_message
+
+__all__ = ["main", "build_parser"]
+
+_COMMANDS = (build_data, info, estimate, simulate, report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``congresslab`` command."""
+    parser = argparse.ArgumentParser(
+        prog="congresslab",
+        description="Sourced results of party congresses and vote-transfer estimation.")
+    parser.add_argument("--version", action="version", version=f"congresslab {__version__}")
+    parser.add_argument("--traceback", action="store_true",
+                        help="show the full traceback of an error (to report a bug)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in _COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 success, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
+    except (ValueError, OSError, KeyError) as err:
+        # OSError: a missing file, an output path that is a directory or in a missing
+        # directory, no permission...
+        if args.traceback:
+            traceback.print_exc()
+        if isinstance(err, KeyError) and err.args:
+            message = err.args[0]
+        elif isinstance(err, OSError):
+            message = os_message(err)
+        else:
+            message = err
+        print(f"congresslab {args.command}: error: {message}", file=sys.stderr)
+        return 2

@@ -1,0 +1,168 @@
+"""``congresslab simulate``: write a SIMULATED congress (unit table and truth) as CSV."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from congresslab.sim.defaults import DEFAULT_DISPERSION
+
+__all__ = [
+    "add_parser",
+    "run",
+    "check_simulate_args",
+    "MAX_DISPERSION",
+    "MAX_N_FEDERATIONS",
+]
+
+#: Largest ``--dispersion`` accepted. It is a standard deviation on the log-odds scale: at
+#: 10 a one-sigma lean already multiplies a motion's odds by e^10 (about 22,000), so every
+#: federation votes almost unanimously; from about 300 on, ``exp`` overflows and the
+#: simulation fails. The calibrated default is 0.6.
+MAX_DISPERSION: float = 10.0
+#: Largest ``--n-federations`` accepted: the controlled rounding of the round-2 table grows
+#: quickly with the number of units (2,000 units take about 15 s, 5,000 more than 2 min),
+#: and national totals of a few tens of thousands of members leave only a handful per unit.
+MAX_N_FEDERATIONS: int = 2000
+
+
+def _check_output(option: str, path: str) -> None:
+    """Refuse an output path that is a directory or whose directory does not exist.
+
+    Raises
+    ------
+    ValueError
+        Naming the option and the path.
+
+    Examples
+    --------
+    >>> _check_output("--out", ".")
+    Traceback (most recent call last):
+    ...
+    ValueError: --out .: is a directory
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"{option} {path}: is a directory")
+    parent = target.parent
+    if not parent.is_dir():
+        raise ValueError(f"{option} {path}: directory {parent} does not exist")
+
+
+def check_simulate_args(args: argparse.Namespace) -> None:
+    """Validate the options of ``congresslab simulate`` before anything is computed.
+
+    Raises
+    ------
+    ValueError
+        Naming the option: ``--dispersion`` not finite or outside ``[0, MAX_DISPERSION]``,
+        ``--seed`` negative, ``--n-federations`` outside ``[2, MAX_N_FEDERATIONS]``, an
+        output path that is a directory or in a missing directory, or ``--truth`` naming the
+        same file as ``--out`` (it would overwrite the unit table).
+
+    Examples
+    --------
+    >>> ns = argparse.Namespace(dispersion=float("nan"), seed=0, n_federations=None,
+    ...                         out="u.csv", truth=None)
+    >>> check_simulate_args(ns)
+    Traceback (most recent call last):
+    ...
+    ValueError: --dispersion must be a finite number between 0 and 10 (default 0.6), got nan
+    """
+    d = args.dispersion
+    if not (math.isfinite(d) and 0 <= d <= MAX_DISPERSION):
+        raise ValueError(
+            f"--dispersion must be a finite number between 0 and {MAX_DISPERSION:g} "
+            f"(default {DEFAULT_DISPERSION:g}), got {d:g}"
+        )
+    if args.seed < 0:
+        raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
+    n = args.n_federations
+    if n is not None and not 2 <= n <= MAX_N_FEDERATIONS:
+        raise ValueError(f"--n-federations must be between 2 and {MAX_N_FEDERATIONS}, got {n}")
+    _check_output("--out", args.out)
+    if args.truth is not None:
+        _check_output("--truth", args.truth)
+        if Path(args.out).resolve() == Path(args.truth).resolve():  # symlinks too
+            raise ValueError(
+                f"--truth {args.truth} is the same file as --out {args.out}: the truth table "
+                "would overwrite the unit table; give two different files"
+            )
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``simulate`` sub-command to an :mod:`argparse` sub-parser collection.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="congresslab")
+    >>> sp = add_parser(p.add_subparsers(dest="command"))
+    >>> p.parse_args(["simulate", "--out", "u.csv"]).like
+    2025
+    """
+    p = subparsers.add_parser(
+        "simulate",
+        help="write a SIMULATED congress (unit table and truth) with known transfers",
+        description="Simulate a two-round PS congress at federation level whose national "
+        "totals equal a real congress. Output files carry a SIMULATED first column.",
+    )
+    p.add_argument(
+        "--like",
+        type=int,
+        default=2025,
+        choices=[2018, 2023, 2025],
+        help="congress whose official national totals are reproduced (default 2025)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same files)")
+    p.add_argument("--out", required=True, help="unit table CSV to write")
+    p.add_argument("--truth", default=None, help="long truth table CSV to write")
+    p.add_argument(
+        "--dispersion",
+        type=float,
+        default=DEFAULT_DISPERSION,
+        help=f"federation heterogeneity (default {DEFAULT_DISPERSION}, calibrated on 2025)",
+    )
+    p.add_argument(
+        "--n-federations",
+        type=int,
+        default=None,
+        help="synthetic units instead of the 102 real federations",
+    )
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace | Sequence[str]) -> int:
+    """Run the ``simulate`` sub-command (parsed namespace or argv list).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = str(pathlib.Path(d) / "units.csv")
+    ...     run(["--like", "2025", "--seed", "1", "--out", out])
+    SIMULATED congress like 2025 (seed 1): 102 federations written to units.csv
+    0
+    """
+    if not isinstance(args, argparse.Namespace):
+        parser = argparse.ArgumentParser(prog="congresslab")
+        add_parser(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["simulate", *args])
+    check_simulate_args(args)
+    from congresslab.sim.congress import simulate_congress
+
+    sim = simulate_congress(
+        like=args.like, seed=args.seed, dispersion=args.dispersion,
+        n_federations=args.n_federations,
+    )  # fmt: skip
+    sim.to_csv(args.out, args.truth)
+    msg = f"SIMULATED congress like {args.like} (seed {args.seed}): {len(sim.units)} federations"
+    msg += f" written to {Path(args.out).name}"
+    if args.truth:
+        msg += f", truth to {Path(args.truth).name}"
+    print(msg)
+    return 0
