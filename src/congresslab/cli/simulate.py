@@ -24,8 +24,8 @@ __all__ = [
 #: simulation fails. The calibrated default is 0.6.
 MAX_DISPERSION: float = 10.0
 #: Largest ``--n-federations`` accepted: the controlled rounding of the round-2 table grows
-#: quickly with the number of units (2,000 units take about 15 s, 5,000 more than 2 min),
-#: and national totals of a few tens of thousands of members leave only a handful per unit.
+#: quickly with the number of units (from seconds at 2,000 units to minutes beyond), and
+#: national totals of a few tens of thousands of members leave only a handful per unit.
 MAX_N_FEDERATIONS: int = 2000
 
 
