@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from congresslab.transfers.bayes import fit_md
+from congresslab.transfers._md.driver import fit_md
 from congresslab.transfers.diagnostics import ConvergenceWarning
 
 X = np.array([[58, 50, 0], [37, 39, 0], [28, 23, 16], [33, 39, 4], [13, 4, 25], [55, 44, 32],
