@@ -344,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         "under-cover where the model's bias dominates (coverage columns above).",
         "* `bayes` rows give the sampler's max R-hat / min bulk ESS on the aggregate shares; "
         "runs above 1.01 / below 400 issue a `ConvergenceWarning` (more draws or thinning).",
+        "* The measurements behind the sampler's design (prior, collapsed step, global moves): "
+        "`reports/md_sampler.md`.",
         "* Reference figures come from the brief (published runs of eco, eiPack, PyEI, lphom); "
         "they were not re-run here. Our `goodman_ols` reproduces the quoted Goodman figures "
         "(census 3.14 pp; NZ mean 14.73 % / 10.56 pp), which checks the metrics.",

@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from congresslab.transfers import bayes as bayes_mod
-from congresslab.transfers.bayes import MDFit, fit_md, validate_counts
+from congresslab.transfers._md import densities, driver
+from congresslab.transfers._md.driver import MDFit, fit_md, validate_counts
 from congresslab.transfers.diagnostics import ConvergenceWarning
 
 
@@ -135,7 +135,7 @@ def test_extensions_stop_at_the_length_cap():
     with pytest.warns(ConvergenceWarning, match="draws per chain after"):
         fit = fit_md(X, T, chains=2, draws=8, warmup=5, seed=2, progress=False,
                      max_extensions=50)
-    assert fit.settings["draws"] <= bayes_mod._MAX_LENGTH_FACTOR * 8
+    assert fit.settings["draws"] <= driver._MAX_LENGTH_FACTOR * 8
     assert fit.settings["extensions"] < 50
 
 
@@ -263,22 +263,22 @@ def test_collapsed_log_density_derivatives(zero):
     Nr = nr.sum(1)
     phi = rng.normal(0.5, 0.7, C)
     grad, P = np.empty(C), np.empty((C, C))
-    bayes_mod._prec_dm(phi, nr, Nr, 4.0, 0.5, z, grad, P)
-    f = lambda p: bayes_mod._lcp_dm(p, nr, Nr, 4.0, 0.5, z)  # noqa: E731
+    densities._prec_dm(phi, nr, Nr, 4.0, 0.5, z, grad, P)
+    f = lambda p: densities._lcp_dm(p, nr, Nr, 4.0, 0.5, z)  # noqa: E731
     h = 1e-5
     eye = np.eye(C)
     fd = np.array([(f(phi + h * e) - f(phi - h * e)) / (2 * h) for e in eye])
     np.testing.assert_allclose(grad, fd, rtol=1e-6, atol=1e-6)
-    g = lambda p: bayes_mod._prec_dm(p, nr, Nr, 4.0, 0.5, z, grad, P) or grad.copy()  # noqa: E731
+    g = lambda p: densities._prec_dm(p, nr, Nr, 4.0, 0.5, z, grad, P) or grad.copy()  # noqa: E731
     fd2 = np.array([(g(phi + h * e) - g(phi - h * e)) / (2 * h) for e in eye])
-    bayes_mod._prec_dm(phi, nr, Nr, 4.0, 0.5, z, grad, P)
+    densities._prec_dm(phi, nr, Nr, 4.0, 0.5, z, grad, P)
     np.testing.assert_allclose(P, -fd2, rtol=1e-5, atol=1e-5)
 
 
 def test_collapse_default_follows_unit_size():
     X, T, _ = _simulate(U=10, seed=7)
     kw = dict(chains=2, draws=10, warmup=5, progress=False, check=False, seed=1)
-    small = np.median(X.sum(1)) <= bayes_mod.COLLAPSE_MAX_MEDIAN_UNIT
+    small = np.median(X.sum(1)) <= driver.COLLAPSE_MAX_MEDIAN_UNIT
     assert fit_md(X, T, **kw).settings["collapse"] is bool(small)
     tiny_X = np.array([[3, 2], [1, 4], [2, 2], [4, 1]])
     tiny_T = np.array([[2, 3], [3, 2], [1, 3], [3, 2]])

@@ -79,9 +79,9 @@ def make_fake(converged=True, warn=False):
 def fake(monkeypatch):
     def install(**kw):
         fit_md, calls = make_fake(**kw)
-        mod = types.ModuleType("congresslab.transfers.bayes")
+        mod = types.ModuleType("congresslab.transfers._md.driver")
         mod.fit_md = fit_md
-        monkeypatch.setitem(sys.modules, "congresslab.transfers.bayes", mod)
+        monkeypatch.setitem(sys.modules, "congresslab.transfers._md.driver", mod)
         return calls
 
     return install
@@ -179,9 +179,9 @@ def test_rescaled_margins_are_integerised_for_sampler(monkeypatch):
         seen["X"], seen["T"] = X, T
         return fit_md(X, T, **kw)
 
-    mod = types.ModuleType("congresslab.transfers.bayes")
+    mod = types.ModuleType("congresslab.transfers._md.driver")
     mod.fit_md = spy
-    monkeypatch.setitem(sys.modules, "congresslab.transfers.bayes", mod)
+    monkeypatch.setitem(sys.modules, "congresslab.transfers._md.driver", mod)
     X = np.array([[30, 20, 50], [10, 60, 30]])
     T = np.array([[52, 51], [49, 50]])  # 3 % and 1 % drift -> rescaled, non-integer
     with pytest.warns(UserWarning, match="drift"):
@@ -225,8 +225,8 @@ def test_single_destination_with_votes_is_not_made_structural(monkeypatch):
         seen["zeros"] = kw["structural_zeros"]
         return fit_md(X, T, **kw)
 
-    mod = types.ModuleType("congresslab.transfers.bayes")
+    mod = types.ModuleType("congresslab.transfers._md.driver")
     mod.fit_md = spy
-    monkeypatch.setitem(sys.modules, "congresslab.transfers.bayes", mod)
+    monkeypatch.setitem(sys.modules, "congresslab.transfers._md.driver", mod)
     MultinomialDirichlet(_empty_destination_table(C_votes=1), chains=2, draws=10).fit()
     assert not seen["zeros"].any()

@@ -10,7 +10,7 @@ Methods
 ``"goodman"`` Goodman regression (:class:`~congresslab.transfers.models.goodman.Goodman`).
 ``"lp"``      lphom-family LP (:class:`~congresslab.transfers.models.lp.LinearProgram`).
 ``"bayes"``   multinomial–Dirichlet MCMC (:class:`MultinomialDirichlet`, wrapping
-              :func:`congresslab.transfers.bayes.fit_md`).
+              :func:`congresslab.transfers._md.fit_md`).
 ``"auto"``    see :func:`choose_method`.
 
 Examples
@@ -105,7 +105,7 @@ def integer_counts(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray
 class MultinomialDirichlet:
     """Bayesian multinomial–Dirichlet model (Rosen, Jiang, King & Tanner 2001), by MCMC.
 
-    Wraps :func:`congresslab.transfers.bayes.fit_md`; aggregate shares are the posterior means
+    Wraps :func:`congresslab.transfers._md.fit_md`; aggregate shares are the posterior means
     of the vote-weighted aggregate transfer shares, intervals are equal-tailed posterior
     intervals, unit-level means and 95 % intervals come from the sampler. The sampler needs
     integer counts: non-integer counts (rescaled margins) are rounded per unit by largest
@@ -123,7 +123,7 @@ class MultinomialDirichlet:
         ``lambda1``, ``lambda2`` are the shape and rate of the Gamma prior on the Dirichlet
         parameters. By default (``lambda2=None``) the rate is learned, with a Gamma(1, 1)
         hyperprior, so the data choose how strongly units are pooled; ``lambda2=0.5`` fixes
-        PyEI's prior and ``lambda2=2`` eiPack's (see :mod:`congresslab.transfers.bayes`).
+        PyEI's prior and ``lambda2=2`` eiPack's (see :mod:`congresslab.transfers._md`).
     on_nonconvergence : {"warn", "raise"}
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
@@ -171,7 +171,7 @@ class MultinomialDirichlet:
 
     def fit(self, alpha: float = 0.05) -> TransferResults:
         """Run the sampler and summarise the draws."""
-        from congresslab.transfers.bayes import fit_md
+        from congresslab.transfers._md.driver import fit_md
 
         t0 = time.perf_counter()
         tab = self.table

@@ -375,14 +375,14 @@ class TransferSummary:
                     f" learned from the data (hyperprior Gamma(1, 1); posterior mean b ="
                     f" {learned:.2f}, so the prior mean of a Dirichlet parameter is"
                     f" {shape / learned:.1f}): the data choose how strongly units are pooled."
-                    " See congresslab.transfers.bayes for fixed rates (PyEI 0.5, eiPack 2)."
+                    " Pass lambda2=0.5 (PyEI) or lambda2=2 (eiPack) for a fixed rate."
                 )
             else:
                 out.append(
                     f"Prior: Gamma(shape {shape:g}, rate {rate:g}) on the Dirichlet parameters"
                     " (fixed rate). PyEI's default is rate 0.5 and eiPack's is rate 2; on the"
                     " benchmark sets, switching between them moved the EI index by up to 1.7"
-                    " points, and the default learns the rate (see congresslab.transfers.bayes)."
+                    " points, and the default learns the rate (reports/benchmarks.md)."
                 )
         if r.interval_kind not in ("bounds", "none"):
             out.append(_MODEL_INTERVALS)
