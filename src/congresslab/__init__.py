@@ -31,6 +31,8 @@ _WHERE = {
     "ConvergenceError": "congresslab.errors",
     "build_data": "congresslab.data.clean",
     "congresses": "congresslab.data.load",
+    "rounds": "congresslab.data.coverage",
+    "vote_coverage": "congresslab.data.coverage",
     "compare_statuses": "congresslab.data.load",
     "load_results": "congresslab.data.load",
     "load_turnout": "congresslab.data.load",

@@ -187,11 +187,19 @@ def plot_scenarios(year: int, *, loyalty: Sequence[float] | None = None,
     return fig
 
 
-def plot_participation(ax: plt.Axes | None = None) -> plt.Figure:
+def plot_participation(ax: plt.Axes | None = None, since: int = 2018) -> plt.Figure:
     """Voters per congress and round (official where published, else provisional).
 
     Registered members are drawn as an outline where published; missing figures are said
     so on the chart rather than left blank.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+    since : int
+        First congress year shown (the PS members' votes of 2018 onwards by default; the
+        history since 1971 is in notebook 09).
 
     Examples
     --------
@@ -200,6 +208,7 @@ def plot_participation(ax: plt.Axes | None = None) -> plt.Figure:
     True
     """
     turnout = load_turnout()
+    turnout = turnout[turnout["congress_year"] >= since]
     turnout = turnout.sort_values("status", key=lambda s: s.eq("official")).drop_duplicates(
         ["congress_year", "round"], keep="last").sort_values(["congress_year", "round"])
     if ax is None:

@@ -22,9 +22,9 @@ def run(args: argparse.Namespace) -> int:
     from congresslab.data.load import congresses, load_turnout_conflicts
 
     with pd.option_context("display.width", 120, "display.max_columns", 20):
-        print("Congresses, rounds and statuses in data/processed/ (counts: published, derived "
-              "from a published share and base, or shares only):\n")
-        print(congresses().to_string(index=False))
+        print("Congresses and elections in data/processed/ (every party; coverage: full, "
+              "partial or missing, see reports/data_coverage.md):\n")
+        print(congresses(party=None).to_string(index=False))
         print("\nFigures on which sources disagree:\n")
         conflicts = load_turnout_conflicts()
         print(conflicts[["congress_year", "round", "metric", "value_used", "alternative",

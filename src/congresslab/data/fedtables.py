@@ -245,8 +245,9 @@ def _known_years() -> list[int]:
 
     Examples
     --------
-    >>> _known_years()
-    [2018, 2021, 2023, 2025]
+    >>> years = _known_years()
+    >>> years[0], years[-4:]
+    (1971, [2018, 2021, 2023, 2025])
     """
     from congresslab.data.load import load_results
 
