@@ -27,6 +27,9 @@ from congresslab.errors import os_message
 __all__ = ["main", "build_parser"]
 
 _COMMANDS = (build_data, info, estimate, simulate, report)
+#: Commands that read the project's data: they say which root they use when it is not the
+#: package's own (a copy of the checkout, CONGRESSLAB_ROOT).
+_READ_DATA = ("build-data", "info", "simulate", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 success, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    if args.command in _READ_DATA:
+        from congresslab.paths import root_note
+
+        if note := root_note():
+            print(f"note: {note}", file=sys.stderr)
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # output piped into e.g. `head`

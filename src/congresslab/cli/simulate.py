@@ -44,6 +44,9 @@ def _check_output(option: str, path: str) -> None:
     ...
     ValueError: --out .: is a directory
     """
+    from congresslab.paths import check_output
+
+    check_output(option, path)  # never under data/raw/
     target = Path(path)
     if target.is_dir():
         raise ValueError(f"{option} {path}: is a directory")
@@ -61,7 +64,8 @@ def check_simulate_args(args: argparse.Namespace) -> None:
         Naming the option: ``--dispersion`` not finite or outside ``[0, MAX_DISPERSION]``,
         ``--seed`` negative, ``--n-federations`` outside ``[2, MAX_N_FEDERATIONS]``, an
         output path that is a directory or in a missing directory, or ``--truth`` naming the
-        same file as ``--out`` (it would overwrite the unit table).
+        same file as ``--out`` (it would overwrite the unit table), or an output under
+        ``data/raw/``.
 
     Examples
     --------

@@ -219,21 +219,26 @@ def _check_shape(records: list[tuple[int, list[Any]]], sep: str | None) -> Table
     n, n_raw = len(header), len(raw_header)
     rectangular = len({len(r) for _, r in body}) <= 1
     bad: dict[int, int] = {}
+    extra: list[Any] = []
     rows = []
     for line, rec in body:
-        extra_empty = all(str(f).strip() == "" for f in rec[n:])
-        if len(rec) < n or not extra_empty or (len(rec) > n_raw and not rectangular):
+        beyond = [f for f in rec[n:] if str(f).strip() != ""]
+        if len(rec) < n or beyond or (len(rec) > n_raw and not rectangular):
             bad[line] = len(rec)
+            extra = extra or beyond
         rows.append((line, list(rec[:n])))
     if bad:
         counts = sorted(set(bad.values()))
         shown = " or ".join(str(c) for c in counts)
+        values = f"extra value(s) {[str(v) for v in extra[:5]]}" if extra else ""
         if sep is None:
             msg = f"values beyond the last named column of the header (row {header_line})"
+            msg += f": {values}" if values else ""
         else:
-            hint = f" (a value containing '{sep}' must be quoted)" if max(counts) > n else ""
+            quote = f"a value containing '{sep}' must be quoted" if max(counts) > n else ""
+            hint = "; ".join(h for h in (values, quote) if h)
             msg = (f"{shown} field{'s' if counts != [1] else ''} where the header (line "
-                   f"{header_line}) has {n}{hint}")  # fmt: skip
+                   f"{header_line}) has {n}" + (f" ({hint})" if hint else ""))  # fmt: skip
         raise TableReadError(msg, lines=list(bad))
     seen: dict[str, int] = {}
     for i, name in enumerate(header):

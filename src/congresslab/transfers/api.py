@@ -25,6 +25,9 @@ Examples
 
 from __future__ import annotations
 
+import inspect
+import math
+import numbers
 import time
 import warnings
 from collections.abc import Sequence
@@ -32,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from congresslab.errors import ConvergenceError, ConvergenceWarning
+from congresslab.errors import ConvergenceError, ConvergenceWarning, UnitTableError
 from congresslab.rounding import largest_remainder
 from congresslab.transfers.models.bounds import Bounds
 from congresslab.transfers.models.goodman import Goodman
@@ -47,6 +50,8 @@ __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "MultinomialDirichlet",
+    "OPTION_ALIASES",
+    "check_arguments",
     "choose_method",
     "estimate",
     "integer_counts",
@@ -271,6 +276,73 @@ def choose_method(table: UnitTable) -> str:
     return "lp"
 
 
+#: Other names accepted for an option of :func:`estimate` (the command line's names).
+OPTION_ALIASES: dict[str, str] = {"prior_rate": "lambda2"}
+
+
+def check_arguments(*, seed: Any = 0, alpha: Any = 0.05) -> None:
+    """Check ``seed`` and ``alpha`` as :func:`estimate` takes them.
+
+    Raises
+    ------
+    TypeError
+        ``seed`` not an integer or None, ``alpha`` not a number; naming the parameter.
+    ValueError
+        ``seed`` negative; ``alpha`` not in ``(0, 0.5)``: it is the error level, so
+        ``alpha=0.95`` would give 5 % intervals (the message suggests 0.05).
+
+    Examples
+    --------
+    >>> check_arguments(seed=1, alpha=0.1)
+    >>> check_arguments(alpha=0.95)
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha=0.95 is the error level of the intervals (they are at level 1 - alpha = 5 %); for 95 % intervals give alpha=0.05 (alpha must be above 0 and below 0.5)
+    """  # noqa: E501
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}")
+        if seed < 0:
+            raise ValueError(f"seed must be a non-negative integer or None, got {seed}")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"alpha must be a number between 0 and 0.5, got {alpha!r}")
+    if not math.isfinite(alpha) or not 0 < alpha < 1:
+        raise ValueError(
+            f"alpha must be above 0 and below 0.5 (the error level: 0.05 gives 95 % "
+            f"intervals), got {alpha}"
+        )
+    if alpha >= 0.5:
+        raise ValueError(
+            f"alpha={alpha:g} is the error level of the intervals (they are at level "
+            f"1 - alpha = {100 * (1 - alpha):.3g} %); for {100 * alpha:.3g} % intervals give "
+            f"alpha={1 - alpha:.3g} (alpha must be above 0 and below 0.5)"
+        )
+
+
+def _options_for(cls: type, chosen: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Options renamed from their aliases, each checked against the model's parameters."""
+    options = dict(options)
+    for alias, name in OPTION_ALIASES.items():
+        if alias in options:
+            if name in options:
+                raise TypeError(f"give {name}= or its alias {alias}=, not both")
+            options[name] = options.pop(alias)
+    accepted = set(inspect.signature(cls.__init__).parameters) - {"self", "table"}
+    for name in options:
+        if name not in accepted:
+            owners = [m for m, c in _MODELS.items()
+                      if name in inspect.signature(c.__init__).parameters]  # fmt: skip
+            spelled = next((a for a, n in OPTION_ALIASES.items() if n == name), None)
+            shown = f"{name}=" + (f" ({spelled}=)" if spelled else "")
+            where = f"it applies to method {' or '.join(map(repr, owners))}" if owners else (
+                "no method takes it")
+            raise TypeError(
+                f"option {shown} is not an option of method {chosen!r}: {where}; the options "
+                f"of {chosen!r} are {sorted(accepted - {'table_options'})}"
+            )
+    return options
+
+
 _MODELS: dict[str, type] = {
     "bounds": Bounds,
     "goodman": Goodman,
@@ -305,13 +377,23 @@ def estimate(
     margins : {"auto", "error", "rescale", "entry_exit"}
         Margins policy (see :mod:`congresslab.transfers.units`).
     seed : int or None
-        Seed of every random step (bootstrap, MCMC).
+        Seed of every random step (bootstrap, MCMC): a non-negative integer.
     alpha : float
-        Intervals at level ``1 - alpha``.
+        Error level, in ``(0, 0.5)``: intervals at level ``1 - alpha`` (0.05: 95 %).
     progress : bool
         Progress bars on stderr for long computations.
     **options
-        Passed to the model class (e.g. ``n_boot=``, ``constrained=``, ``draws=``).
+        Passed to the model class (e.g. ``n_boot=``, ``constrained=``, ``draws=``);
+        ``prior_rate=`` (the command line's ``--prior-rate``) is accepted for ``lambda2=``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter: ``seed`` or ``alpha`` invalid (see :func:`check_arguments`),
+        an option the chosen method does not take.
+    UnitTableError
+        Invalid table (see :class:`~congresslab.transfers.units.UnitTable`), or
+        fractional counts given to ``bayes`` (its multinomial model counts voters).
 
     Returns
     -------
@@ -327,10 +409,16 @@ def estimate(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    check_arguments(seed=seed, alpha=alpha)
     table = as_unit_table(data, unit=unit, origin=origin, destination=destination, margins=margins)
     chosen = choose_method(table) if method == "auto" else method
     cls = _MODELS[chosen]
-    kwargs = dict(options)
+    kwargs = _options_for(cls, chosen, options)
+    if chosen == "bayes" and table.margins_applied != "rescale" and not table.is_whole:
+        raise UnitTableError(
+            "method 'bayes' needs whole counts (its multinomial model counts voters) and "
+            "this table has fractional ones; round them yourself or use another method"
+        )
     if chosen != "bounds":
         kwargs.setdefault("seed", seed)
         kwargs.setdefault("progress", progress)

@@ -160,10 +160,10 @@ class TransferResults:
             raise ValueError(f"alpha must be in (0, 1), got {alpha}")
         if self.interval_kind == "bounds" and self.lower is not None:
             return self.lower, self.upper
+        if self.interval_fn is not None:  # before the draws: lp cuts them to the bounds
+            return self.interval_fn(alpha)
         if self.draws is not None and len(self.draws) > 1:
             return percentile_interval(self.draws, alpha)
-        if self.interval_fn is not None:
-            return self.interval_fn(alpha)
         if self.lower is not None and np.isclose(alpha, self.alpha):
             return self.lower, self.upper
         nan = np.full_like(self.params, np.nan, dtype=float)
