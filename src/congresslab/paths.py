@@ -11,7 +11,8 @@ Every path is derived from the project root ``ROOT``, found in this order:
 
 Notebooks (run from ``notebooks/``) and commands run inside the checkout find the same
 root as the package. When the root is not the package's own, :func:`root_note` says which
-root is used and why; the command line prints it on stderr for the commands that read data.
+root is used and why: an :class:`~congresslab.errors.InputWarning` says it when the module
+is imported, and the command line prints it on stderr for the commands that read data.
 
 Outputs never replace an input and nothing is written under ``data/raw/``:
 :func:`check_output` refuses such paths.
@@ -169,3 +170,11 @@ def check_output(option: str, path: str | Path, inputs: Iterable[str | Path] = (
                 "input, give another file name"
             )
     return target
+
+
+if (_NOTE := root_note()) is not None:  # say it in Python too (notebooks, scripts)
+    import warnings
+
+    from congresslab.errors import InputWarning
+
+    warnings.warn(_NOTE, InputWarning, stacklevel=2)

@@ -182,11 +182,11 @@ def _read_csv(path: Path, data: bytes, encoding: str | None) -> tuple[list, str,
     return _split(text, sep), used, sep
 
 
-def _read_xlsx(path: Path, sheet: int | str) -> list[tuple[int, list[Any]]]:
+def _read_xlsx(data: bytes, sheet: int | str) -> list[tuple[int, list[Any]]]:
     import openpyxl
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:  # from the bytes: openpyxl judges a file by its name, a workbook may be misnamed
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
         raise TableReadError(
             f"looks like an Excel workbook but cannot be read as .xlsx ({exc}); save it "
@@ -296,7 +296,7 @@ def read_table(path: str | Path, *, encoding: str | None = None, sheet: int | st
             "as .xlsx or CSV"
         )
     if path.suffix.lower() in (".xlsx", ".xlsm") or data.startswith(_ZIP):
-        records, used, sep = _read_xlsx(path, sheet), "xlsx", None
+        records, used, sep = _read_xlsx(data, sheet), "xlsx", None
     else:
         records, used, sep = _read_csv(path, data, encoding)
     if not records:

@@ -113,7 +113,7 @@ def _check_block(values: pd.DataFrame, units: pd.Index, what: str, whole: bool) 
                 parsed = parse_column(list(s), "count", whole=whole)
             except NumberError as err:
                 i = err.index or 0
-                raise UnitTableError(f"{where}, unit {units[i]!r}: {err}", rows=[i]) from None
+                raise UnitTableError(f"{where}, unit {_py(units[i])!r}: {err}", rows=[i]) from None
             arr = np.array([np.nan if v is None else float(v) for v in parsed])
             shown = s
         bad = check_counts(arr, whole=whole)
@@ -121,7 +121,7 @@ def _check_block(values: pd.DataFrame, units: pd.Index, what: str, whole: bool) 
             i, problem = bad
             value = f": {s.iloc[i]!r}" if shown is not None else (
                 "" if np.isnan(arr[i]) else f": {_py(s.iloc[i])!r}")
-            raise UnitTableError(f"{where}, unit {units[i]!r}: {problem}{value}", rows=[i])
+            raise UnitTableError(f"{where}, unit {_py(units[i])!r}: {problem}{value}", rows=[i])
         out[:, j] = arr
     return out
 
@@ -356,16 +356,23 @@ class UnitTable:
                 raise UnitTableError(f"column(s) [{d!r}] listed as both origin and destination")
             df[d] = T[:, j]
         df.insert(0, "__unit__", units)
-        return cls.from_frame(
-            df,
-            unit="__unit__",
-            origin=origin,
-            destination=destination,
-            margins=margins,
-            auto_tolerance=auto_tolerance,
-            simulated=simulated,
-            whole=whole,
-        )
+        try:
+            return cls.from_frame(
+                df,
+                unit="__unit__",
+                origin=origin,
+                destination=destination,
+                margins=margins,
+                auto_tolerance=auto_tolerance,
+                simulated=simulated,
+                whole=whole,
+            )
+        except UnitTableError as err:
+            if whole and "not a whole number" in str(err):
+                raise UnitTableError(
+                    f"{err} (for expected counts such as X @ P, pass whole=False)", rows=err.rows
+                ) from None
+            raise
 
     @classmethod
     def _build(
