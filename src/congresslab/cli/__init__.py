@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 
 from congresslab import __version__
@@ -49,9 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 success, 2 bad input)."""
     args = build_parser().parse_args(argv)
-    if args.command in _READ_DATA:
+    with warnings.catch_warnings():  # paths warns on import: said here once, as a note
+        warnings.simplefilter("ignore")
         from congresslab.paths import root_note
-
+    if args.command in _READ_DATA:
         if note := root_note():
             print(f"note: {note}", file=sys.stderr)
     try:

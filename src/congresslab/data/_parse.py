@@ -248,6 +248,8 @@ def count_problem(x: float, *, whole: bool = True) -> str | None:
 def check_counts(values: Any, *, whole: bool = True) -> tuple[int, str] | None:
     """First invalid count of a numeric array and why (``None`` when all are valid).
 
+    The position is in the flattened array.
+
     Vectorised form of :func:`count_problem` for numeric columns (thousands of units).
 
     Examples
@@ -257,7 +259,7 @@ def check_counts(values: Any, *, whole: bool = True) -> tuple[int, str] | None:
     >>> check_counts(np.array([3.0, 119.5, -1.0]))
     (1, 'count that is not a whole number')
     """
-    arr = np.asarray(values, dtype=float)
+    arr = np.asarray(values, dtype=float).ravel()
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(arr) | (arr < 0) | (arr > MAX_COUNT)
         if whole:
