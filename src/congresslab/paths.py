@@ -124,7 +124,8 @@ def root_note() -> str | None:
 
 
 def check_output(option: str, path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
-    """Refuse an output path under ``data/raw/`` or naming one of the ``inputs``.
+    """Refuse an output path under ``data/raw/``, naming one of the ``inputs``, that is a
+    directory, or whose directory does not exist.
 
     Paths are compared resolved (``..``, ``.`` and symbolic links followed), so another
     spelling of the same file is caught. The raw folder of the package's own checkout is
@@ -155,6 +156,10 @@ def check_output(option: str, path: str | Path, inputs: Iterable[str | Path] = (
     Traceback (most recent call last):
     ...
     ValueError: --out .../data/raw/national_results.csv: is under data/raw/, ...
+    >>> check_output("--json", ".")
+    Traceback (most recent call last):
+    ...
+    ValueError: --json .: is a directory
     """
     target = Path(path).resolve()
     for raw in {RAW.resolve(), (PACKAGE_ROOT / "data" / "raw").resolve()}:
@@ -169,6 +174,10 @@ def check_output(option: str, path: str | Path, inputs: Iterable[str | Path] = (
                 f"{option} {path}: is the input file {source}; an output never replaces an "
                 "input, give another file name"
             )
+    if target.is_dir():
+        raise ValueError(f"{option} {path}: is a directory")
+    if not target.parent.is_dir():
+        raise ValueError(f"{option} {path}: directory {Path(path).parent} does not exist")
     return target
 
 

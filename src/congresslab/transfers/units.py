@@ -357,16 +357,9 @@ class UnitTable:
             df[d] = T[:, j]
         df.insert(0, "__unit__", units)
         try:
-            return cls.from_frame(
-                df,
-                unit="__unit__",
-                origin=origin,
-                destination=destination,
-                margins=margins,
-                auto_tolerance=auto_tolerance,
-                simulated=simulated,
-                whole=whole,
-            )
+            return cls.from_frame(df, "__unit__", origin, destination, margins,
+                                  auto_tolerance=auto_tolerance, simulated=simulated,
+                                  whole=whole)  # fmt: skip
         except UnitTableError as err:
             if whole and "not a whole number" in str(err):
                 raise UnitTableError(
