@@ -1,4 +1,7 @@
-"""``congresslab estimate``: transfer estimation from a CSV file.
+"""``congresslab estimate``: transfer estimation from a CSV or Excel file.
+
+The file is read by :func:`congresslab.data.tables.read_table` (separator, encoding,
+comments, Excel) and its counts by the package's number parser, as in every other reader.
 
 Wire it into the top-level parser with :func:`add_parser`; the sub-command calls
 :func:`run`::
@@ -7,7 +10,10 @@ Wire it into the top-level parser with :func:`add_parser`; the sub-command calls
         [--method auto|bounds|goodman|lp|bayes] [--margins POLICY] [--seed N] [--alpha A] \\
         [--constrained] [--prior-rate RATE] [--json OUT|-] [--quiet]
 
-Bad input prints a one-line ``error: ...`` message on stderr and exits with code 2.
+Bad input prints a one-line ``error: ...`` message on stderr (naming the file and line,
+the column or the option) and exits with code 2; what was assumed (an encoding, a workbook
+under another name, rescaled margins) is said in ``warning: ...`` lines. ``--json`` never
+replaces the input file nor writes under ``data/raw/``.
 
 Examples
 --------

@@ -270,6 +270,17 @@ def check_counts(values: Any, *, whole: bool = True) -> tuple[int, str] | None:
     return i, count_problem(float(arr[i]), whole=whole) or "not a count"
 
 
+def _plain_ints(values: Sequence[Any]) -> list[int] | None:
+    """The cells as ints when every one is text made of digits only, else ``None``."""
+    try:
+        texts = [v.strip() for v in values]
+    except AttributeError:  # not all text
+        return None
+    if not texts or not all(map(str.isdecimal, texts)) or not all(t.isascii() for t in texts):
+        return None
+    return [int(t) for t in texts]
+
+
 def parse_column(
     values: Sequence[Any], kind: str = "number", *, whole: bool = True
 ) -> list[int | float | None]:
@@ -299,6 +310,13 @@ def parse_column(
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    plain = _plain_ints(values)
+    if plain is not None:  # the common case, fast: every cell is digits only
+        too_big = [i for i, x in enumerate(plain) if x > MAX_COUNT]
+        if kind == "count" and too_big:
+            raise NumberError(f"{count_problem(plain[too_big[0]])}: {values[too_big[0]]!r}",
+                              index=too_big[0])  # fmt: skip
+        return list(plain)
     cells = []
     for i, v in enumerate(values):
         try:
