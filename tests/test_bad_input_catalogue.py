@@ -278,6 +278,12 @@ def test_estimate_checks_its_arguments(kwargs, error, pattern):
         estimate(FRAME, "lp", n_boot=0, progress=False, **COLS, **kwargs)
 
 
+def test_conf_int_checks_alpha_too():
+    res = estimate(FRAME, "bounds", **COLS)
+    with pytest.raises(ValueError, match=r"alpha=0\.95 is the error level.*give alpha=0\.05"):
+        res.conf_int(0.95)
+
+
 def test_prior_rate_is_lambda2(monkeypatch):
     import congresslab.transfers.api as api
 

@@ -26,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import inspect
-import math
 import numbers
 import time
 import warnings
@@ -40,7 +39,7 @@ from congresslab.rounding import largest_remainder
 from congresslab.transfers.models.bounds import Bounds
 from congresslab.transfers.models.goodman import Goodman
 from congresslab.transfers.models.lp import LinearProgram
-from congresslab.transfers.options import METHODS
+from congresslab.transfers.options import METHODS, check_alpha
 from congresslab.transfers.results import TransferResults
 from congresslab.transfers.units import UnitTable, as_unit_table, structural_zeros
 
@@ -289,34 +288,23 @@ def check_arguments(*, seed: Any = 0, alpha: Any = 0.05) -> None:
         ``seed`` not an integer or None, ``alpha`` not a number; naming the parameter.
     ValueError
         ``seed`` negative; ``alpha`` not in ``(0, 0.5)``: it is the error level, so
-        ``alpha=0.95`` would give 5 % intervals (the message suggests 0.05).
+        ``alpha=0.95`` would give 5 % intervals (the message suggests 0.05; see
+        :func:`~congresslab.transfers.options.check_alpha`).
 
     Examples
     --------
     >>> check_arguments(seed=1, alpha=0.1)
-    >>> check_arguments(alpha=0.95)
+    >>> check_arguments(seed=-1)
     Traceback (most recent call last):
     ...
-    ValueError: alpha=0.95 is the error level of the intervals (they are at level 1 - alpha = 5 %); for 95 % intervals give alpha=0.05 (alpha must be above 0 and below 0.5)
-    """  # noqa: E501
+    ValueError: seed must be a non-negative integer or None, got -1
+    """
     if seed is not None:
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}")
         if seed < 0:
             raise ValueError(f"seed must be a non-negative integer or None, got {seed}")
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise TypeError(f"alpha must be a number between 0 and 0.5, got {alpha!r}")
-    if not math.isfinite(alpha) or not 0 < alpha < 1:
-        raise ValueError(
-            f"alpha must be above 0 and below 0.5 (the error level: 0.05 gives 95 % "
-            f"intervals), got {alpha}"
-        )
-    if alpha >= 0.5:
-        raise ValueError(
-            f"alpha={alpha:g} is the error level of the intervals (they are at level "
-            f"1 - alpha = {100 * (1 - alpha):.3g} %); for {100 * alpha:.3g} % intervals give "
-            f"alpha={1 - alpha:.3g} (alpha must be above 0 and below 0.5)"
-        )
+    check_alpha(alpha)
 
 
 def _options_for(cls: type, chosen: str, options: dict[str, Any]) -> dict[str, Any]:

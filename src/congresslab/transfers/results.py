@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from congresslab.transfers.options import check_alpha
 from congresslab.transfers.units import UnitTable
 
 __all__ = ["TransferResults", "TransferSummary", "percentile_interval"]
@@ -155,9 +156,7 @@ class TransferResults:
 
     # ---------------------------------------------------------------- intervals
     def _interval(self, alpha: float | None) -> tuple[np.ndarray, np.ndarray]:
-        alpha = self.alpha if alpha is None else float(alpha)
-        if not 0 < alpha < 1:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        alpha = self.alpha if alpha is None else check_alpha(alpha)
         if self.interval_kind == "bounds" and self.lower is not None:
             return self.lower, self.upper
         if self.interval_fn is not None:  # before the draws: lp cuts them to the bounds
