@@ -62,7 +62,7 @@ def test_french_formats_latin1_comma_separator_percent_columns(tmp_path):
             [*GOOD, "Fédération de l'Ain;10;6;0;6;3;3"],
             r"row 4, column 'Fédération': duplicate.*row 2",
         ),
-        (["Ain;1000;600;10;590;3OO;290"], r"row 2, column 'Faure': non-numeric cell '3OO'"),
+        (["Ain;1000;600;10;590;3OO;290"], r"row 2, column 'Faure': '3OO' is not a number"),
         (["Ain;1000;600;10;590;-300;290"], r"row 2, column 'Faure': negative count"),
         (["Ain;1000;601;10;590;300;290"], r"row 2, column 'Votants': voters \(601\) differ"),
         (["Ain;1000;600;10;590;301;290"], r"row 2, column 'Exprimés': expressed \(590\) differs"),
@@ -160,7 +160,8 @@ def test_template_importable():
 
 def test_row_with_more_values_than_header(tmp_path):
     p = write(tmp_path, [HEADER, GOOD[0], "Aisne;500;300;0;300;100;200;7"])
-    with pytest.raises(FederationTableError, match=r"fed\.csv, row 3: more values.*\['7'\]"):
+    msg = r"fed\.csv, row 3: 8 fields where the header \(line 1\) has 7 \(extra value\(s\) \['7'\]"
+    with pytest.raises(FederationTableError, match=msg):
         load_federation_table(p)
 
 

@@ -21,6 +21,8 @@ __all__ = [
     "UnknownFederationError",
     "FederationTableError",
     "TableReadError",
+    "NumberError",
+    "InputWarning",
     "UnitTableError",
     "MarginsError",
     "ConvergenceError",
@@ -71,6 +73,24 @@ class TableReadError(ValueError):
     def __init__(self, message: str, *, lines: Sequence[int] = ()) -> None:
         super().__init__(message)
         self.lines = [int(n) for n in lines]
+
+
+class NumberError(ValueError):
+    """A cell that is not a number, or not a valid count, or reads two ways.
+
+    ``index`` is the position of the cell in its column (``None`` for a lone cell);
+    ``readings`` the two numbers an ambiguous cell could mean (thousands, decimal).
+    """
+
+    def __init__(self, message: str, *, index: int | None = None,
+                 readings: tuple[int, float] | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+        self.readings = readings
+
+
+class InputWarning(UserWarning):
+    """Something was assumed about an input (its encoding, ...); the message says what."""
 
 
 class UnitTableError(ValueError):

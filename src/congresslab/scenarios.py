@@ -299,7 +299,7 @@ def national_bounds(year: int | NationalTable, registered: float | None = None) 
     >>> float(row.lower), float(row.upper)
     (0.0, 100.0)
     """
-    from congresslab.transfers import estimate
+    from congresslab.transfers import UnitTable, estimate
 
     table = year if isinstance(year, NationalTable) else national_table(year)
     registered = table.registered if registered is None else registered
@@ -316,8 +316,10 @@ def national_bounds(year: int | NationalTable, registered: float | None = None) 
                            **{f"d:{k}": v for k, v in destination.items()}}])
     ocols = [f"o:{k}" for k in origin]
     dcols = [f"d:{k}" for k in destination]
-    res = estimate(frame, method="bounds", origin=ocols, destination=dcols, margins="rescale",
-                   progress=False)
+    # derived round-1 counts (published share x base) are not whole: say so to the table
+    units = UnitTable.from_frame(frame, origin=ocols, destination=dcols, margins="rescale",
+                                 whole=False)
+    res = estimate(units, method="bounds", progress=False)
     ci = res.conf_int()
     out = pd.DataFrame({
         "origin": ci["origin"].str[2:], "destination": ci["destination"].str[2:],

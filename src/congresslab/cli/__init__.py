@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 
 from congresslab import __version__
@@ -27,6 +28,9 @@ from congresslab.errors import os_message
 __all__ = ["main", "build_parser"]
 
 _COMMANDS = (build_data, info, estimate, simulate, report)
+#: Commands that read the project's data: they say which root they use when it is not the
+#: package's own (a copy of the checkout, CONGRESSLAB_ROOT).
+_READ_DATA = ("build-data", "info", "simulate", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 success, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():  # paths warns on import: said here once, as a note
+        warnings.simplefilter("ignore")
+        from congresslab.paths import root_note
+    if args.command in _READ_DATA:
+        if note := root_note():
+            print(f"note: {note}", file=sys.stderr)
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # output piped into e.g. `head`

@@ -1,4 +1,7 @@
-"""``congresslab estimate``: transfer estimation from a CSV file.
+"""``congresslab estimate``: transfer estimation from a CSV or Excel file.
+
+The file is read by :func:`congresslab.data.tables.read_table` (separator, encoding,
+comments, Excel) and its counts by the package's number parser, as in every other reader.
 
 Wire it into the top-level parser with :func:`add_parser`; the sub-command calls
 :func:`run`::
@@ -7,7 +10,10 @@ Wire it into the top-level parser with :func:`add_parser`; the sub-command calls
         [--method auto|bounds|goodman|lp|bayes] [--margins POLICY] [--seed N] [--alpha A] \\
         [--constrained] [--prior-rate RATE] [--json OUT|-] [--quiet]
 
-Bad input prints a one-line ``error: ...`` message on stderr and exits with code 2.
+Bad input prints a one-line ``error: ...`` message on stderr (naming the file and line,
+the column or the option) and exits with code 2; what was assumed (an encoding, a workbook
+under another name, rescaled margins) is said in ``warning: ...`` lines. ``--json`` never
+replaces the input file nor writes under ``data/raw/``.
 
 Examples
 --------
@@ -23,8 +29,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
 import re
 import sys
@@ -32,8 +36,6 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from congresslab.errors import TableReadError, UnitTableError
 from congresslab.transfers.options import MARGINS_POLICIES, METHODS
@@ -81,7 +83,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Estimate origin -> destination transfer shares (ecological inference) "
         "from a CSV file with one row per unit.",
     )
-    p.add_argument("file", type=Path, help="CSV file, one row per unit")
+    p.add_argument("file", type=Path,
+                   help="CSV (, ; or tab; UTF-8 or latin-1) or .xlsx file, one row per unit")
     p.add_argument("--unit", default=None, help="column with unit ids (default: row number)")
     p.add_argument("--origin", type=_names, required=True, help="origin columns, comma-separated")
     p.add_argument(
@@ -100,7 +103,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="goodman only: fit on the simplex (shares in [0, 1], rows summing to 1)",
     )
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--alpha", type=float, default=0.05, help="interval level 1-alpha (0.05)")
+    p.add_argument("--alpha", type=float, default=0.05,
+                   help="error level: intervals at level 1 - alpha (default 0.05, 95 %%)")
     p.add_argument(
         "--prior-rate",
         type=float,
@@ -125,95 +129,6 @@ def _error(msg: str) -> int:
     return 2
 
 
-def _separator(header: str) -> str:
-    """The field separator of a CSV file: ``,``, ``;`` (French spreadsheets) or a tab,
-    whichever is most frequent on the header line (``,`` when there is none).
-
-    Examples
-    --------
-    >>> _separator("fed;a;b,c"), _separator("fed\\ta\\tb"), _separator("fed")
-    (';', '\\t', ',')
-    """
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] > 0 else ","
-
-
-def _is_blank(record: list[str]) -> bool:
-    """A line that :func:`pandas.read_csv` skips: empty or only white space."""
-    return not record or (len(record) == 1 and not record[0].strip())
-
-
-def _read_table(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
-    """Read a unit table; return it with the file line of each of its rows.
-
-    Every record must have as many fields as the header: ``pandas.read_csv`` would
-    otherwise either turn the first column into an index (one extra field on the first data
-    row, which shifts every column and blames the wrong line and unit) or fill missing
-    fields with NaN. Blank lines are skipped, as ``pandas`` does, and a quoted field may
-    span lines: line numbers are those of the file (header = line 1 unless blank lines
-    come first). The returned line list is ``None`` when it cannot be matched with the
-    frame's rows.
-
-    Raises
-    ------
-    TableReadError
-        When records have a different number of fields from the header (their lines in
-        ``lines``), or the file cannot be split into fields.
-    OSError, UnicodeDecodeError
-        When the file cannot be read as UTF-8 text.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     f = pathlib.Path(d) / "u.csv"
-    ...     _ = f.write_text("fed,a,b\\n\\nf1,1,2\\nf2,3,4\\n")
-    ...     df, lines = _read_table(f)
-    ...     _ = f.write_text("fed,a,b\\nf1,1,2,9\\nf2,3,4\\n")
-    ...     try:
-    ...         _read_table(f)
-    ...     except TableReadError as exc:
-    ...         print(exc.lines, exc)
-    [2] 4 fields where the header (line 1) has 3 (a value containing ',' must be quoted)
-    >>> df["fed"].tolist(), lines  # the blank line 2 is skipped
-    (['f1', 'f2'], [3, 4])
-    """
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        text = fh.read()
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    sep = _separator(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header_line, n_fields = 0, 0
-    lines: list[int] = []
-    bad: dict[int, int] = {}  # file line -> number of fields
-    start = 1
-    try:
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if _is_blank(record):
-                continue
-            if not header_line:
-                header_line, n_fields = line, len(record)
-                continue
-            if len(record) != n_fields:
-                bad[line] = len(record)
-            lines.append(line)
-    except csv.Error as exc:
-        raise TableReadError(f"cannot split into fields: {exc}", lines=[start]) from None
-    if bad:
-        counts = sorted(set(bad.values()))
-        shown = " or ".join(str(c) for c in counts)
-        hint = f" (a value containing '{sep}' must be quoted)" if min(counts) > n_fields else ""
-        raise TableReadError(
-            f"{shown} field{'s' if counts != [1] else ''} where the header (line "
-            f"{header_line}) has {n_fields}{hint}",
-            lines=list(bad),
-        )
-    df = pd.read_csv(io.StringIO(text, newline=""), sep=sep)
-    return df, (lines if len(lines) == len(df) else None)
-
-
 def _lines(numbers: Sequence[int]) -> str:
     """``", line 6"`` or ``", lines 2, 5, 11"`` (at most five shown).
 
@@ -235,7 +150,7 @@ def _lines(numbers: Sequence[int]) -> str:
 def _where(exc: Exception, lines: Sequence[int] | None = None) -> str:
     """``", line 6"`` for an error about data rows.
 
-    ``lines`` gives the file line of each row (from :func:`_read_table`); without it the
+    ``lines`` gives the file line of each row (from the table reader); without it the
     header is line 1 and each row one line.
 
     Examples
@@ -260,14 +175,23 @@ def _cli_spelling(msg: str) -> str:
     --------
     >>> _cli_spelling("choose margins='rescale' or margins='entry_exit'")
     'choose --margins rescale or --margins entry_exit'
+    >>> _cli_spelling("alpha=0.95 is the error level")
+    '--alpha 0.95 is the error level'
     """
-    return re.sub(r"margins='(\w+)'", r"--margins \1", msg)
+    msg = re.sub(r"margins='(\w+)'", r"--margins \1", msg)
+    return re.sub(r"\b(alpha|seed)=", r"--\1 ", msg)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the ``estimate`` sub-command; returns the exit code."""
-    if not 0 < args.alpha < 1:
-        return _error(f"--alpha must be between 0 and 1, got {args.alpha}")
+    from congresslab import paths
+    from congresslab.data.tables import read_table
+    from congresslab.transfers.api import check_arguments
+
+    try:
+        check_arguments(seed=args.seed, alpha=args.alpha)
+    except (TypeError, ValueError) as exc:
+        return _error(_cli_spelling(str(exc)))
     options = {}
     if args.prior_rate is not None:
         if args.method != "bayes":
@@ -279,16 +203,27 @@ def run(args: argparse.Namespace) -> int:
         if args.method != "goodman":
             return _error(f"--constrained applies to --method goodman, not {args.method}")
         options["constrained"] = True
+    if args.json not in (None, "-"):
+        try:
+            paths.check_output("--json", args.json, inputs=[args.file])
+        except ValueError as exc:
+            return _error(str(exc))
     try:
-        df, lines = _read_table(args.file)
+        with warnings.catch_warnings(record=True) as read_warnings:
+            warnings.simplefilter("always")
+            table = read_table(args.file)
     except FileNotFoundError:
         return _error(f"no such file: {args.file}")
     except OSError as exc:  # a directory, no permission...
         return _error(f"cannot read {args.file}: {exc.strerror or exc}")
     except TableReadError as exc:
         return _error(f"{args.file}{_lines(exc.lines)}: {exc}")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        return _error(f"cannot read {args.file} as CSV: {str(exc).splitlines()[0]}")
+    for w in read_warnings:
+        print(f"warning: {w.message}", file=sys.stderr)
+    if table.encoding == "xlsx" and args.file.suffix.lower() not in (".xlsx", ".xlsm"):
+        print(f"warning: {args.file} is an Excel workbook: read its first sheet",
+              file=sys.stderr)
+    df, lines = table.frame(), table.lines
     from congresslab.transfers.api import estimate
 
     to_stdout = args.json == "-"
@@ -310,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
     except (UnitTableError, ValueError, ImportError) as exc:
         return _error(f"{args.file}{_where(exc, lines)}: {_cli_spelling(str(exc))}")
     for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
+        print(f"warning: {_cli_spelling(str(w.message))}", file=sys.stderr)
     if not args.quiet and not to_stdout:
         print(res.summary())
     if args.json is not None:

@@ -29,29 +29,6 @@ MAX_DISPERSION: float = 10.0
 MAX_N_FEDERATIONS: int = 2000
 
 
-def _check_output(option: str, path: str) -> None:
-    """Refuse an output path that is a directory or whose directory does not exist.
-
-    Raises
-    ------
-    ValueError
-        Naming the option and the path.
-
-    Examples
-    --------
-    >>> _check_output("--out", ".")
-    Traceback (most recent call last):
-    ...
-    ValueError: --out .: is a directory
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise ValueError(f"{option} {path}: is a directory")
-    parent = target.parent
-    if not parent.is_dir():
-        raise ValueError(f"{option} {path}: directory {parent} does not exist")
-
-
 def check_simulate_args(args: argparse.Namespace) -> None:
     """Validate the options of ``congresslab simulate`` before anything is computed.
 
@@ -61,7 +38,8 @@ def check_simulate_args(args: argparse.Namespace) -> None:
         Naming the option: ``--dispersion`` not finite or outside ``[0, MAX_DISPERSION]``,
         ``--seed`` negative, ``--n-federations`` outside ``[2, MAX_N_FEDERATIONS]``, an
         output path that is a directory or in a missing directory, or ``--truth`` naming the
-        same file as ``--out`` (it would overwrite the unit table).
+        same file as ``--out`` (it would overwrite the unit table), or an output under
+        ``data/raw/``.
 
     Examples
     --------
@@ -83,9 +61,11 @@ def check_simulate_args(args: argparse.Namespace) -> None:
     n = args.n_federations
     if n is not None and not 2 <= n <= MAX_N_FEDERATIONS:
         raise ValueError(f"--n-federations must be between 2 and {MAX_N_FEDERATIONS}, got {n}")
-    _check_output("--out", args.out)
+    from congresslab.paths import check_output  # never under data/raw/, never a directory
+
+    check_output("--out", args.out)
     if args.truth is not None:
-        _check_output("--truth", args.truth)
+        check_output("--truth", args.truth)
         if Path(args.out).resolve() == Path(args.truth).resolve():  # symlinks too
             raise ValueError(
                 f"--truth {args.truth} is the same file as --out {args.out}: the truth table "

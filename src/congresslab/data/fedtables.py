@@ -26,8 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 import warnings
@@ -38,8 +36,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from congresslab.data._parse import parse_cell, parse_column
 from congresslab.data.federations import UnknownFederationError, canonical_code
-from congresslab.errors import FederationTableError
+from congresslab.data.tables import read_table
+from congresslab.errors import FederationTableError, NumberError, TableReadError
 
 __all__ = [
     "FederationTableError",
@@ -131,7 +131,9 @@ def parse_french_number(value: object) -> float | None:
     """Parse a number written the French way.
 
     Accepts a decimal comma, thousands separated by spaces (also U+00A0, U+202F, U+2009),
-    by apostrophes or by dots (``1.234``), and a trailing ``%``.
+    by apostrophes or by dots (``1.234``), and a trailing ``%``: the rules of
+    :mod:`congresslab.data._parse`, for one cell on its own (in a table, the column
+    settles an ambiguous cell such as ``1.234``).
 
     Parameters
     ----------
@@ -158,74 +160,11 @@ def parse_french_number(value: object) -> float | None:
     1234.0
     >>> parse_french_number("")
     """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, int | float | np.integer | np.floating):
-        return None if pd.isna(value) else float(value)
-    s = str(value).strip()
-    if s in ("", "-", "–", "—") or s.lower() in ("nan", "na", "n/a"):
-        return None
-    s = re.sub(r"[\s\u00a0\u202f\u2009'’]", "", s)
-    s = s.removesuffix("%")
-    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", s):
-        s = s.replace(".", "")
-    s = s.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
-        raise ValueError(f"not a number: {value!r}")
-    return float(s)
-
-
-# ----------------------------------------------------------------------------- reading
-def _read_csv_rows(path: Path, encoding: str | None) -> tuple[list[tuple[int, list[str]]], str]:
-    data = path.read_bytes()
-    encodings = [encoding] if encoding else ["utf-8-sig", "latin-1"]
-    text = None
-    for enc in encodings:
-        try:
-            text = data.decode(enc)
-            used = enc
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise FederationTableError(f"{path.name}: cannot decode the file as {encodings}")
-    lines = text.splitlines()
-    content = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not _is_comment(ln)]
-    if not content:
-        raise FederationTableError(f"{path.name}: the file is empty")
-    # the header decides: French tables use ';' because ',' is the decimal separator
-    header = content[0][1]
-    delim = ";" if ";" in header else "\t" if "\t" in header else ","
-    rows = []
-    for lineno, ln in content:
-        fields = next(csv.reader(io.StringIO(ln), delimiter=delim))
-        rows.append((lineno, fields))
-    return rows, used
-
-
-def _is_comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
-
-
-def _read_xlsx_rows(path: Path, sheet: int | str) -> list[tuple[int, list[Any]]]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = wb.worksheets[sheet] if isinstance(sheet, int) else wb[sheet]
-        rows = []
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else v for v in row]
-            if all(str(c).strip() == "" for c in cells):
-                continue
-            if isinstance(cells[0], str) and _is_comment(cells[0]):
-                continue
-            rows.append((i, cells))
-    finally:
-        wb.close()
-    return rows
+        v = parse_cell(value, "number")
+    except NumberError as err:
+        raise ValueError(f"not a number: {value!r} ({err})") from None
+    return None if v is None else float(v)
 
 
 def _where(file: str, row: int | None = None, col: str | None = None) -> str:
@@ -335,18 +274,14 @@ def load_federation_table(
     file = path.name
     if not path.exists():
         raise FederationTableError(f"{file}: file not found ({path})")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows = _read_xlsx_rows(path, sheet)
-        used = "xlsx"
-    else:
-        rows, used = _read_csv_rows(path, encoding)
-    if not rows:
-        raise FederationTableError(f"{file}: no header row")
-    header_row, header = rows[0]
-    header = [str(h).strip() for h in header]
-    while header and header[-1] == "":
-        header.pop()
-    body = rows[1:]
+    try:
+        table = read_table(path, encoding=encoding, sheet=sheet)
+    except TableReadError as exc:
+        rows_ = ", ".join(str(n) for n in exc.lines[:5])
+        where = f", row{'s' if len(exc.lines) > 1 else ''} {rows_}" if exc.lines else ""
+        raise FederationTableError(f"{file}{where}: {exc}") from None
+    used = table.encoding
+    header_row, header, body = table.header_line, table.header, table.rows
     # federation column
     norm = [_norm(h) for h in header]
     if federation_col is not None:
@@ -395,51 +330,36 @@ def load_federation_table(
     if dups:
         raise FederationTableError(f"{_where(file, header_row)}: duplicate option column(s) {dups}")
 
-    def count(row_no: int, cells: list[Any], i: int, required: bool) -> int | None:
-        col = header[i]
-        cell = cells[i] if i < len(cells) else ""
+    # the rows of federations (total rows skipped), then every count column parsed at once,
+    # so that the column settles an ambiguous cell such as 1.100 (congresslab.data._parse)
+    fed_header = header[fed_idx]
+    kept: list[tuple[int, list[Any]]] = []
+    for row_no, cells in body:
+        raw_fed = cells[fed_idx] if fed_idx < len(cells) else ""
+        if str(raw_fed).strip() == "":
+            raise FederationTableError(f"{_where(file, row_no, fed_header)}: empty federation")
+        if _norm(raw_fed) not in _TOTAL_ROWS:
+            kept.append((row_no, cells))
+    counts: dict[int, list[int | None]] = {}
+    for i in sorted({*std_idx.values(), *opt_idx}):
         try:
-            v = parse_french_number(cell)
-        except ValueError:
+            counts[i] = parse_column([cells[i] for _, cells in kept], "count")  # type: ignore[misc]
+        except NumberError as err:
+            row_no = kept[err.index or 0][0]
+            raise FederationTableError(f"{_where(file, row_no, header[i])}: {err}") from None
+
+    def count(k: int, row_no: int, i: int, required: bool) -> int | None:
+        v = counts[i][k]
+        if v is None and required:
             raise FederationTableError(
-                f"{_where(file, row_no, col)}: non-numeric cell {cell!r}"
-            ) from None
-        if v is None:
-            if required:
-                raise FederationTableError(
-                    f"{_where(file, row_no, col)}: empty cell (write 0 if there were no votes)"
-                )
-            return None
-        if isinstance(cell, str) and "%" in cell:
-            raise FederationTableError(
-                f"{_where(file, row_no, col)}: percentage {cell!r} in a count column"
+                f"{_where(file, row_no, header[i])}: empty cell (write 0 if there were no votes)"
             )
-        if v < 0:
-            raise FederationTableError(f"{_where(file, row_no, col)}: negative count {cell!r}")
-        if v != int(v):
-            raise FederationTableError(
-                f"{_where(file, row_no, col)}: count {cell!r} is not a whole number"
-            )
-        return int(v)
+        return v  # type: ignore[return-value]
 
     records: list[dict[str, Any]] = []
     row_of: dict[str, int] = {}
-    fed_header = header[fed_idx]
-    for row_no, cells in body:
-        cells = list(cells)
-        raw_fed = cells[fed_idx] if fed_idx < len(cells) else ""
-        if str(raw_fed).strip() == "":
-            if all(str(c).strip() == "" for c in cells):
-                continue
-            raise FederationTableError(f"{_where(file, row_no, fed_header)}: empty federation")
-        if _norm(raw_fed) in _TOTAL_ROWS:
-            continue
-        extra = [c for c in cells[len(header) :] if str(c).strip() != ""]
-        if extra:
-            raise FederationTableError(
-                f"{_where(file, row_no)}: more values than the {len(header)} columns of the "
-                f"header (row {header_row}); extra value(s) {extra}"
-            )
+    for k, (row_no, cells) in enumerate(kept):
+        raw_fed = cells[fed_idx]
         try:
             code = canonical_code(raw_fed)
         except UnknownFederationError as err:
@@ -447,13 +367,14 @@ def load_federation_table(
         if code in row_of:
             raise FederationTableError(
                 f"{_where(file, row_no, fed_header)}: duplicate federation {raw_fed!r} "
-                f"({code}, already in row {row_of[code]})"
+                f"({code}, already in row {row_of[code]}); a file holds one table: give "
+                "provisional and official figures, or two rounds, in separate files"
             )
         row_of[code] = row_no
         rec: dict[str, Any] = {"federation": code}
         for key in ("registered", "voters", "blank_null", "expressed", "_blank", "_null"):
-            rec[key] = count(row_no, cells, std_idx[key], False) if key in std_idx else None
-        opts = {header[i]: count(row_no, cells, i, True) for i in opt_idx}
+            rec[key] = count(k, row_no, std_idx[key], False) if key in std_idx else None
+        opts = {header[i]: count(k, row_no, i, True) for i in opt_idx}
         # blank and null given separately
         if rec["blank_null"] is None and (rec["_blank"] is not None or rec["_null"] is not None):
             rec["blank_null"] = (rec["_blank"] or 0) + (rec["_null"] or 0)

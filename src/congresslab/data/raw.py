@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from congresslab import paths
-from congresslab.errors import ChecksumError, RawDataError
+from congresslab.data._parse import parse_cell
+from congresslab.errors import ChecksumError, NumberError, RawDataError
 
 __all__ = [
     "RawDataError",
@@ -38,22 +38,12 @@ __all__ = [
     "read_raw",
 ]
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_DOT_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-def _clean_text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    text = _SPACES.sub("", str(value)).strip()
-    return text or None
-
-
 def parse_count(value: object) -> int | None:
     """Parse a vote or member count written the French or English way.
 
-    Thousands separators (space, no-break space, narrow no-break space, apostrophe, or a
-    dot followed by three digits) are removed. Empty cells give ``None``.
+    The rules of :mod:`congresslab.data._parse` for one cell on its own: thousands
+    separated by spaces (also no-break and narrow no-break spaces), apostrophes, or a dot
+    followed by three digits. Empty cells give ``None``.
 
     Parameters
     ----------
@@ -74,14 +64,15 @@ def parse_count(value: object) -> int | None:
     >>> parse_count("12\u202f689"), parse_count(24701), parse_count("")
     (12689, 24701, None)
     """
-    text = _clean_text(value)
-    if text is None:
+    try:
+        v = parse_cell(value, "number")
+    except NumberError:
+        raise ValueError(f"not a whole number: {value!r}") from None
+    if v is None:
         return None
-    if _DOT_THOUSANDS.match(text):
-        text = text.replace(".", "")
-    if re.fullmatch(r"-?\d+(\.0+)?", text):
-        return int(float(text))
-    raise ValueError(f"not a whole number: {value!r}")
+    if not float(v).is_integer():
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(v)
 
 
 def parse_share(value: object) -> float | None:
@@ -92,14 +83,11 @@ def parse_share(value: object) -> float | None:
     >>> parse_share("51,15%"), parse_share(86), parse_share(None)
     (51.15, 86.0, None)
     """
-    text = _clean_text(value)
-    if text is None:
-        return None
-    text = text.rstrip("%").replace(",", ".")
     try:
-        return float(text)
-    except ValueError:
+        v = parse_cell(value, "share")
+    except NumberError:
         raise ValueError(f"not a percentage: {value!r}") from None
+    return None if v is None else float(v)
 
 
 def sha256(path: Path) -> str:

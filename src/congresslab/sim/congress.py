@@ -133,6 +133,11 @@ class SimulatedCongress:
         truth_path : str or Path, optional
             Destination of the long truth table.
 
+        Raises
+        ------
+        ValueError
+            For a path under ``data/raw/`` (never written to), or the same file twice.
+
         Examples
         --------
         >>> import tempfile, pathlib
@@ -142,6 +147,11 @@ class SimulatedCongress:
         ...     print(open(pathlib.Path(d) / "units.csv").readline()[:30])
         SIMULATED,federation,r1_faure,
         """
+        from congresslab.paths import check_output
+
+        check_output("units_path", units_path)
+        if truth_path is not None:
+            check_output("truth_path", truth_path, inputs=[units_path])
         cols = ["SIMULATED"] + [c for c in self.units.columns if c != "SIMULATED"]
         self.units[cols].to_csv(units_path, index=False, lineterminator="\n")
         if truth_path is not None:

@@ -25,6 +25,8 @@ Examples
 
 from __future__ import annotations
 
+import inspect
+import numbers
 import time
 import warnings
 from collections.abc import Sequence
@@ -32,12 +34,12 @@ from typing import Any
 
 import numpy as np
 
-from congresslab.errors import ConvergenceError, ConvergenceWarning
+from congresslab.errors import ConvergenceError, ConvergenceWarning, UnitTableError
 from congresslab.rounding import largest_remainder
 from congresslab.transfers.models.bounds import Bounds
 from congresslab.transfers.models.goodman import Goodman
 from congresslab.transfers.models.lp import LinearProgram
-from congresslab.transfers.options import METHODS
+from congresslab.transfers.options import METHODS, check_alpha
 from congresslab.transfers.results import TransferResults
 from congresslab.transfers.units import UnitTable, as_unit_table, structural_zeros
 
@@ -47,6 +49,8 @@ __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "MultinomialDirichlet",
+    "OPTION_ALIASES",
+    "check_arguments",
     "choose_method",
     "estimate",
     "integer_counts",
@@ -271,6 +275,62 @@ def choose_method(table: UnitTable) -> str:
     return "lp"
 
 
+#: Other names accepted for an option of :func:`estimate` (the command line's names).
+OPTION_ALIASES: dict[str, str] = {"prior_rate": "lambda2"}
+
+
+def check_arguments(*, seed: Any = 0, alpha: Any = 0.05) -> None:
+    """Check ``seed`` and ``alpha`` as :func:`estimate` takes them.
+
+    Raises
+    ------
+    TypeError
+        ``seed`` not an integer or None, ``alpha`` not a number; naming the parameter.
+    ValueError
+        ``seed`` negative; ``alpha`` not in ``(0, 0.5)``: it is the error level, so
+        ``alpha=0.95`` would give 5 % intervals (the message suggests 0.05; see
+        :func:`~congresslab.transfers.options.check_alpha`).
+
+    Examples
+    --------
+    >>> check_arguments(seed=1, alpha=0.1)
+    >>> check_arguments(seed=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be a non-negative integer or None, got -1
+    """
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}")
+        if seed < 0:
+            raise ValueError(f"seed must be a non-negative integer or None, got {seed}")
+    check_alpha(alpha)
+
+
+def _options_for(cls: type, chosen: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Options renamed from their aliases, each checked against the model's parameters."""
+    options = dict(options)
+    for alias, name in OPTION_ALIASES.items():
+        if alias in options:
+            if name in options:
+                raise TypeError(f"give {name}= or its alias {alias}=, not both")
+            options[name] = options.pop(alias)
+    accepted = set(inspect.signature(cls.__init__).parameters) - {"self", "table"}
+    for name in options:
+        if name not in accepted:
+            owners = [m for m, c in _MODELS.items()
+                      if name in inspect.signature(c.__init__).parameters]  # fmt: skip
+            spelled = next((a for a, n in OPTION_ALIASES.items() if n == name), None)
+            shown = f"{name}=" + (f" ({spelled}=)" if spelled else "")
+            where = f"it applies to method {' or '.join(map(repr, owners))}" if owners else (
+                "no method takes it")
+            raise TypeError(
+                f"option {shown} is not an option of method {chosen!r}: {where}; the options "
+                f"of {chosen!r} are {sorted(accepted - {'table_options'})}"
+            )
+    return options
+
+
 _MODELS: dict[str, type] = {
     "bounds": Bounds,
     "goodman": Goodman,
@@ -305,13 +365,23 @@ def estimate(
     margins : {"auto", "error", "rescale", "entry_exit"}
         Margins policy (see :mod:`congresslab.transfers.units`).
     seed : int or None
-        Seed of every random step (bootstrap, MCMC).
+        Seed of every random step (bootstrap, MCMC): a non-negative integer.
     alpha : float
-        Intervals at level ``1 - alpha``.
+        Error level, in ``(0, 0.5)``: intervals at level ``1 - alpha`` (0.05: 95 %).
     progress : bool
         Progress bars on stderr for long computations.
     **options
-        Passed to the model class (e.g. ``n_boot=``, ``constrained=``, ``draws=``).
+        Passed to the model class (e.g. ``n_boot=``, ``constrained=``, ``draws=``);
+        ``prior_rate=`` (the command line's ``--prior-rate``) is accepted for ``lambda2=``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter: ``seed`` or ``alpha`` invalid (see :func:`check_arguments`),
+        an option the chosen method does not take.
+    UnitTableError
+        Invalid table (see :class:`~congresslab.transfers.units.UnitTable`), or
+        fractional counts given to ``bayes`` (its multinomial model counts voters).
 
     Returns
     -------
@@ -327,10 +397,16 @@ def estimate(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    check_arguments(seed=seed, alpha=alpha)
     table = as_unit_table(data, unit=unit, origin=origin, destination=destination, margins=margins)
     chosen = choose_method(table) if method == "auto" else method
     cls = _MODELS[chosen]
-    kwargs = dict(options)
+    kwargs = _options_for(cls, chosen, options)
+    if chosen == "bayes" and table.margins_applied != "rescale" and not table.is_whole:
+        raise UnitTableError(
+            "method 'bayes' needs whole counts (its multinomial model counts voters) and "
+            "this table has fractional ones; round them yourself or use another method"
+        )
     if chosen != "bounds":
         kwargs.setdefault("seed", seed)
         kwargs.setdefault("progress", progress)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from congresslab.transfers.options import check_alpha
 from congresslab.transfers.units import UnitTable
 
 __all__ = ["TransferResults", "TransferSummary", "percentile_interval"]
@@ -155,15 +156,13 @@ class TransferResults:
 
     # ---------------------------------------------------------------- intervals
     def _interval(self, alpha: float | None) -> tuple[np.ndarray, np.ndarray]:
-        alpha = self.alpha if alpha is None else float(alpha)
-        if not 0 < alpha < 1:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        alpha = self.alpha if alpha is None else check_alpha(alpha)
         if self.interval_kind == "bounds" and self.lower is not None:
             return self.lower, self.upper
+        if self.interval_fn is not None:  # before the draws: lp cuts them to the bounds
+            return self.interval_fn(alpha)
         if self.draws is not None and len(self.draws) > 1:
             return percentile_interval(self.draws, alpha)
-        if self.interval_fn is not None:
-            return self.interval_fn(alpha)
         if self.lower is not None and np.isclose(alpha, self.alpha):
             return self.lower, self.upper
         nan = np.full_like(self.params, np.nan, dtype=float)

@@ -46,7 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from congresslab.errors import MarginsError, UnitTableError
+from congresslab.data._parse import check_counts, parse_column
+from congresslab.errors import MarginsError, NumberError, UnitTableError
 from congresslab.transfers.options import MARGINS_POLICIES
 
 __all__ = [
@@ -90,38 +91,54 @@ def _fmt_units(units: Sequence[Any], k: int = 5) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _check_block(values: pd.DataFrame, units: pd.Index, what: str) -> np.ndarray:
-    """Validate a block of count columns and return it as a float array."""
-    for col in values.columns:
+def _check_block(values: pd.DataFrame, units: pd.Index, what: str, whole: bool) -> np.ndarray:
+    """Validate a block of count columns and return it as a float array.
+
+    Numeric columns are checked at once (:func:`~congresslab.data._parse.check_counts`);
+    columns of text are parsed with the package's number parser
+    (:func:`~congresslab.data._parse.parse_column`), so that ``"1 100"`` or ``"1.100"``
+    mean here what they mean in every other reader.
+    """
+    out = np.empty(values.shape, dtype=float)
+    for j, col in enumerate(values.columns):
         s = values[col]
-        num = pd.to_numeric(s, errors="coerce")
-        bad = num.isna() & s.notna()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise UnitTableError(
-                f"{what} column {col!r} has a non-numeric value {s.iloc[i]!r} in unit {units[i]!r}",
-                rows=[i],
-            )
-        if num.isna().any():
-            i = int(np.flatnonzero(num.isna().to_numpy())[0])
-            raise UnitTableError(
-                f"{what} column {col!r} has a missing (NaN) count in unit {units[i]!r}",
-                rows=[i],
-            )
-        arr = num.to_numpy(dtype=float)
-        if not np.all(np.isfinite(arr)):
-            i = int(np.flatnonzero(~np.isfinite(arr))[0])
-            raise UnitTableError(
-                f"{what} column {col!r} has an infinite count in unit {units[i]!r}",
-                rows=[i],
-            )
-        if (arr < 0).any():
-            i = int(np.flatnonzero(arr < 0)[0])
-            raise UnitTableError(
-                f"{what} column {col!r} has a negative count ({arr[i]:g}) in unit {units[i]!r}",
-                rows=[i],
-            )
-    return values.apply(pd.to_numeric).to_numpy(dtype=float)
+        where = f"{what} column {col!r}"
+        if pd.api.types.is_bool_dtype(s):
+            raise UnitTableError(f"{where} holds True/False values, not counts")
+        if pd.api.types.is_numeric_dtype(s):
+            arr = s.to_numpy(dtype=float, na_value=np.nan)
+            shown = None
+        else:
+            try:
+                parsed = parse_column(list(s), "count", whole=whole)
+            except NumberError as err:
+                i = err.index or 0
+                raise UnitTableError(f"{where}, unit {_py(units[i])!r}: {err}", rows=[i]) from None
+            arr = np.array([np.nan if v is None else float(v) for v in parsed])
+            shown = s
+        bad = check_counts(arr, whole=whole)
+        if bad is not None:
+            i, problem = bad
+            value = f": {s.iloc[i]!r}" if shown is not None else (
+                "" if np.isnan(arr[i]) else f": {_py(s.iloc[i])!r}")
+            raise UnitTableError(f"{where}, unit {_py(units[i])!r}: {problem}{value}", rows=[i])
+        out[:, j] = arr
+    return out
+
+
+def _unit_ids(column: pd.Series, name: str) -> pd.Index:
+    """Unit ids: text stripped of surrounding spaces, none empty (``NA`` is an id)."""
+    ids = []
+    for i, v in enumerate(column):
+        if isinstance(v, str):
+            v = v.strip()
+        if v is None or v == "" or (not isinstance(v, str) and pd.isna(v)):
+            hint = "" if isinstance(v, str) or v is None else (
+                " (a unit named NA? pandas reads it as missing unless "
+                "keep_default_na=False)")
+            raise UnitTableError(f"unit column {name!r} has an empty unit id{hint}", rows=[i])
+        ids.append(v)
+    return pd.Index(ids, dtype=object if any(isinstance(v, str) for v in ids) else None)
 
 
 @dataclass(frozen=True)
@@ -176,6 +193,7 @@ class UnitTable:
         *,
         auto_tolerance: float = 0.10,
         simulated: bool | None = None,
+        whole: bool = True,
     ) -> UnitTable:
         """Build a unit table from a DataFrame, one row per unit.
 
@@ -195,6 +213,10 @@ class UnitTable:
         simulated : bool, optional
             Mark the counts as SIMULATED. Default: True when ``df`` has a ``SIMULATED``
             column that is true in every row (the files of ``congresslab simulate``).
+        whole : bool
+            Counts must be whole numbers (default). ``False`` accepts fractional counts,
+            such as the expected counts ``X @ P`` of a known matrix (``bayes`` still
+            refuses them: its multinomial model counts voters).
 
         Returns
         -------
@@ -204,7 +226,10 @@ class UnitTable:
         ------
         UnitTableError
             Unknown column, column both origin and destination, fewer than two options,
-            non-numeric, NaN or negative count, unit with zero total, duplicate unit ids.
+            non-numeric, ambiguous (``1.100``), NaN, infinite, negative, fractional or
+            too large (above :data:`~congresslab.data._parse.MAX_COUNT`) count, unit with
+            zero total, empty unit id, duplicate unit ids (compared without surrounding
+            spaces: ``'F3'`` and ``'F3 '`` are the same unit).
         MarginsError
             Totals differ and the policy forbids fixing them.
 
@@ -220,7 +245,7 @@ class UnitTable:
         ...     UnitTable.from_frame(df2, unit="unit")
         ... except UnitTableError as exc:
         ...     print(exc)
-        destination column 'c:y' has a negative count (-1) in unit 'u2'
+        destination column 'c:y', unit 'u2': negative count: -1
         """
         if not isinstance(df, pd.DataFrame):
             raise UnitTableError(f"expected a pandas DataFrame, got {type(df).__name__}")
@@ -262,11 +287,11 @@ class UnitTable:
                 raise UnitTableError(f"unknown unit column {unit!r}; available columns: {cols!r}")
             if unit in origin or unit in destination:
                 raise UnitTableError(f"unit column {unit!r} is also listed as a count column")
-            units = pd.Index(df[unit])
+            units = _unit_ids(df[unit], unit)
         else:
             units = pd.Index(df.index)
-        X = _check_block(df[origin], units, "origin")
-        T = _check_block(df[destination], units, "destination")
+        X = _check_block(df[origin], units, "origin", whole)
+        T = _check_block(df[destination], units, "destination", whole)
 
         def strip(names: list[str], prefix: str) -> list[str]:
             if all(c.startswith(prefix) for c in names):
@@ -299,10 +324,12 @@ class UnitTable:
         *,
         auto_tolerance: float = 0.10,
         simulated: bool = False,
+        whole: bool = True,
     ) -> UnitTable:
         """Build a unit table from two arrays of counts, ``X`` (U × R) and ``T`` (U × C).
 
-        Same checks as :meth:`from_frame`; ``simulated=True`` marks the counts as SIMULATED.
+        Same checks as :meth:`from_frame`; ``simulated=True`` marks the counts as SIMULATED,
+        ``whole=False`` accepts fractional (expected) counts.
 
         Examples
         --------
@@ -329,15 +356,16 @@ class UnitTable:
                 raise UnitTableError(f"column(s) [{d!r}] listed as both origin and destination")
             df[d] = T[:, j]
         df.insert(0, "__unit__", units)
-        return cls.from_frame(
-            df,
-            unit="__unit__",
-            origin=origin,
-            destination=destination,
-            margins=margins,
-            auto_tolerance=auto_tolerance,
-            simulated=simulated,
-        )
+        try:
+            return cls.from_frame(df, "__unit__", origin, destination, margins,
+                                  auto_tolerance=auto_tolerance, simulated=simulated,
+                                  whole=whole)  # fmt: skip
+        except UnitTableError as err:
+            if whole and "not a whole number" in str(err):
+                raise UnitTableError(
+                    f"{err} (for expected counts such as X @ P, pass whole=False)", rows=err.rows
+                ) from None
+            raise
 
     @classmethod
     def _build(
@@ -360,7 +388,8 @@ class UnitTable:
         if units.has_duplicates:
             dup = units[units.duplicated()].unique().tolist()
             raise UnitTableError(
-                f"duplicate unit id(s): {_fmt_units(dup)}",
+                f"duplicate unit id(s): {_fmt_units(dup)} (ids are compared without "
+                "surrounding spaces)",
                 rows=np.flatnonzero(units.duplicated()),
             )
         nx, nt = X.sum(1), T.sum(1)
@@ -468,6 +497,11 @@ class UnitTable:
     def totals(self) -> np.ndarray:
         """Per-unit totals ``N_u`` (equal on both sides after the margins policy)."""
         return self.X.sum(1)
+
+    @property
+    def is_whole(self) -> bool:
+        """Every count is a whole number (up to floating-point noise)."""
+        return check_counts(self.X) is None and check_counts(self.T) is None
 
     @property
     def origin_totals(self) -> pd.Series:

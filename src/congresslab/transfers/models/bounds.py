@@ -28,7 +28,7 @@ import numpy as np
 from congresslab.transfers.results import TransferResults
 from congresslab.transfers.units import UnitTable, as_unit_table
 
-__all__ = ["unit_bounds", "aggregate_bounds", "Bounds"]
+__all__ = ["unit_bounds", "aggregate_bounds", "clip_to_bounds", "Bounds"]
 
 
 def unit_bounds(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,6 +76,28 @@ def aggregate_bounds(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarr
     w = X[:, :, None]
     tot = X.sum(0)[:, None]
     return (w * lo).sum(0) / tot, (w * hi).sum(0) / tot
+
+
+def clip_to_bounds(
+    lower: np.ndarray, upper: np.ndarray, point: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """An interval ``[lower, upper]`` cut to the aggregate bounds ``[lo, hi]``.
+
+    The bounds are certain (any value outside contradicts the data), so the part of an
+    interval outside them is dropped: this never loses the truth. The point estimate (cut
+    to the bounds too) stays inside the interval, so that an interval lying wholly outside
+    the bounds does not shrink to a single bound. NaN (no estimate) stays NaN.
+
+    Examples
+    --------
+    >>> lo, hi = np.array([0.4]), np.array([0.9])
+    >>> clip_to_bounds(np.array([0.3]), np.array([0.95]), np.array([0.6]), lo, hi)
+    (array([0.4]), array([0.9]))
+    >>> clip_to_bounds(np.array([0.92]), np.array([0.97]), np.array([0.8]), lo, hi)
+    (array([0.8]), array([0.9]))
+    """
+    p = np.clip(point, lo, hi)
+    return np.minimum(np.clip(lower, lo, hi), p), np.maximum(np.clip(upper, lo, hi), p)
 
 
 def _midpoint(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

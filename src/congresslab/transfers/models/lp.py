@@ -29,7 +29,15 @@ Romero 2024)
 Intervals are bootstrap percentile intervals: units are resampled with replacement
 ``n_boot`` times (seeded) and the whole estimator (global LP and refinement) refitted. A
 replicate whose resample has no voter of an origin has no estimate for that row (NaN in
-``draws``, left out of its interval; counted in ``diagnostics["bootstrap"]``).
+``draws``, left out of its interval; counted in ``diagnostics["bootstrap"]``). Intervals
+are cut to the Duncan–Davis aggregate bounds, which are certain, keeping the point
+estimate inside (:func:`~congresslab.transfers.models.bounds.clip_to_bounds`; the number
+of interval ends moved is ``diagnostics["bootstrap"]["ends_cut_to_bounds"]``).
+
+With a single unit, or fewer units than origins, the transfer matrix is not identified
+(many matrices fit the data exactly) and resampling such units gives intervals far too
+narrow (a single unit: width zero). There the intervals are the aggregate bounds
+themselves, a :class:`UserWarning` says so, and ``diagnostics["too_few_units"]`` is true.
 
 Examples
 --------
@@ -50,6 +58,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -59,6 +68,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 from tqdm import tqdm
 
+from congresslab.transfers.models.bounds import aggregate_bounds, clip_to_bounds
 from congresslab.transfers.results import TransferResults, percentile_interval
 from congresslab.transfers.units import UnitTable, as_unit_table
 
@@ -283,8 +293,23 @@ class LinearProgram:
         if n is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 unit_params = np.where(X[:, :, None] > 0, n / X[:, :, None], P[None])
-        draws = lo = hi = None
-        if self.n_boot > 1:
+        draws = lo = hi = interval = None
+        R = tab.shape[0]
+        bounds = aggregate_bounds(X, T)
+        too_few = U == 1 or U < R
+        diag["too_few_units"] = too_few
+        if too_few:
+            warnings.warn(
+                f"lp: {U} unit{'s' if U > 1 else ''} for {R} origins cannot identify the "
+                "transfer matrix (many fit the data exactly) nor support bootstrap intervals; "
+                "the intervals are the Duncan-Davis bounds, and the estimate is one "
+                "matrix among those that fit",
+                UserWarning,
+                stacklevel=2,
+            )
+            if self.n_boot > 1:
+                lo, hi = bounds
+        elif self.n_boot > 1:
             rng = np.random.default_rng(self.seed)
             idx = [rng.integers(0, U, U) for _ in range(self.n_boot)]
 
@@ -298,6 +323,12 @@ class LinearProgram:
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 reps = _progress(pool.map(refit, idx), self.progress, "lp bootstrap", self.n_boot)
                 draws = np.stack(list(reps))
+
+            def interval(a: float, draws: np.ndarray = draws) -> tuple[np.ndarray, np.ndarray]:
+                return clip_to_bounds(*percentile_interval(draws, a), P, *bounds)
+
+            lo, hi = interval(alpha)
+            raw_lo, raw_hi = percentile_interval(draws, alpha)
             diag["bootstrap"] = {
                 "n_boot": self.n_boot,
                 "seed": self.seed,
@@ -305,8 +336,8 @@ class LinearProgram:
                 "replicates_without_origin": dict(
                     zip(tab.origin, np.isnan(draws[:, :, 0]).sum(0).tolist(), strict=True)
                 ),
+                "ends_cut_to_bounds": int((lo != raw_lo).sum() + (hi != raw_hi).sum()),
             }
-            lo, hi = percentile_interval(draws, alpha)
         return TransferResults(
             method=self.name,
             table=tab,
@@ -314,11 +345,13 @@ class LinearProgram:
             lower=lo,
             upper=hi,
             alpha=alpha,
-            interval_kind="bootstrap" if draws is not None else "none",
+            interval_kind="bootstrap" if draws is not None else (
+                "bounds" if lo is not None else "none"),
             seconds=time.perf_counter() - t0,
             diagnostics=diag,
             unit_params=unit_params,
             draws=draws,
+            interval_fn=interval,
             options={
                 "unit_level": self.unit_level,
                 "iter_max": self.iter_max,
