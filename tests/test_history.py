@@ -343,3 +343,16 @@ def test_2008_federations_with_both_rounds():
     assert len(regions) and regions["federation_code"].isna().all()
     assert more.loc[more["value_text"] == "820 (56.75%)", "metric"].tolist() == ["votes",
                                                                                "share"]
+
+
+def test_compare_statuses_refuses_several_versions_per_status():
+    with pytest.raises(ValueError, match="several versions with the same status"):
+        cl.compare_statuses(2008, 1)
+    assert cl.compare_statuses(2023, 2)["votes_change"].tolist() == [-56, -176]
+
+
+def test_rounds_lists_versions_of_old_votes():
+    r = cl.rounds(2008)
+    assert set(r["round"]) == {"motions", 1, 2}
+    assert r.groupby("round")["is_default"].sum().to_dict() == {"motions": 1, 1: 1, 2: 1}
+    assert len(r) == r["version"].nunique()
