@@ -78,6 +78,14 @@ def test_ump_2012_three_counts_visible():
     assert default["votes"].tolist() == [86911, 85959]  # the later decision (CONARE)
 
 
+def test_turnout_and_results_name_the_same_votes():
+    r = cl.load_results(status=None, party=None, vote_kind=None)
+    t = cl.load_turnout(status=None, party=None, vote_kind=None)
+    keys = ["party", "congress_year", "round", "vote_kind"]
+    votes = set(map(tuple, r[keys].astype(str).values))
+    assert set(map(tuple, t[keys].astype(str).values)) <= votes
+
+
 def test_vote_kinds_never_mixed():
     assert cl.load_results(1994, round=1).empty  # delegates and national council only
     delegates = cl.load_results(1994, round=1, vote_kind="delegates")
@@ -179,6 +187,9 @@ def test_default_prefers_shares_that_add_up():
     ("NOT A MEMBERS' VOTE (delegates' final vote at congress); unknown", "unknown", False,
      False, "delegates"),
     ("official (rounded count)", "official", False, False, None),
+    ("unknown; NOTE national council, not members", "unknown", False, False,
+     "national_council"),
+    ("official (delegates, not members)", "official", False, False, "delegates"),
 ])
 def test_normalise_status(text, status, conflict, approximate, kind):
     s = normalise_status(text)

@@ -142,8 +142,9 @@ def normalise_status(text: object) -> dict[str, object]:
         not_members = ("national_council" if "conseil national" in head_low
                        or "national council" in head_low else "delegates")
         rest = rest.strip()
-    elif "conseil national, not members" in low or "delegates, not members" in low:
-        not_members = "national_council" if "conseil national" in low else "delegates"
+    elif "not members" in low:  # "NOTE national council, not members", "(delegates, not members)"
+        not_members = ("national_council" if "conseil national" in low
+                       or "national council" in low else "delegates")
     rest_low = rest.lower()
     if rest_low.startswith("not found"):
         status = "not_found"
