@@ -279,6 +279,15 @@ def _edit(raw: Path, name: str, old: str, new: str) -> None:
      r"turnout_alternatives.csv, row 6, column 'from_line': .* is not congress 2025"),
     ("turnout_alternatives.csv", "registered,38 815,false", "registered,38 815,maybe",
      r"turnout_alternatives.csv, row 6, column 'approximate'"),
+    ("turnout_percentages.csv", "contre 72,14 % à Brest", "contre 72,15 % à Brest",
+     r"turnout_percentages.csv, row 3, column 'quote': quote not found"),
+    ("turnout_percentages.csv", "history_turnout.csv,3,\"72,14\"",
+     "history_turnout.csv,3,\"72,15\"",
+     r"turnout_percentages.csv, row 3, column 'participation_pct': '72,15' is not in"),
+    ("turnout_percentages.csv", "history_turnout.csv,3,", "history_turnout.csv,99,",
+     r"turnout_percentages.csv, row 3, column 'from_line': history_turnout.csv has no line"),
+    ("turnout_percentages.csv", "history_turnout.csv,3,", "national_turnout.csv,3,",
+     r"turnout_percentages.csv, row 3, column 'from_file': not a turnout file"),
 ])
 def test_bad_history_input_names_file_row_column(tmp_path, name, old, new, pattern):
     raw = _raw_copy(tmp_path)
@@ -319,6 +328,14 @@ def test_congresses_one_row_per_congress():
     every = cl.congresses(party=None)
     assert {"LR", "UMP", "UDI", "RN", "EELV"} <= set(every["party"])
     assert len(every) > len(c)
+
+
+def test_published_turnout_percentages():
+    t = cl.load_turnout(1997, round="motions")
+    assert sorted(t["participation_published_pct"].tolist()) == [72.14, 72.49]  # conflict
+    lr = vote_coverage("LR").set_index(["congress_year", "round"])
+    assert lr.loc[(2022, 2), "participation_pct"] in (69.75, 69.70)
+    assert pd.isna(cl.load_turnout(2025, round=2)["participation_published_pct"]).all()
 
 
 def test_vote_coverage_grades():
