@@ -48,6 +48,13 @@ and return rows in the schema of ``results.csv`` / ``turnout.csv`` (see
     source whose shares do not add up is flagged, not fixed, and not an error; so is a
     version whose counts and shares disagree (``counts_shares_ok``).
 
+The PS congresses 2018–2025 (``national_results.csv``, cleaned by :mod:`congresslab.clean`)
+have one version per status, the official one being the default. In ``turnout.csv`` each
+raw row is its own version and the default is chosen by the same rule, completeness
+counting the published figures; turnout percentages printed without counts come from the
+transcription ``turnout_percentages.csv`` (:func:`attach_participation`), never from
+parsing free text.
+
 Malformed cells (a count that is not a number, an unknown round or party) raise
 :class:`~congresslab.raw.RawDataError` naming file, row and column.
 """
