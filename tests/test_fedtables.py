@@ -173,7 +173,7 @@ def test_trailing_empty_fields_accepted(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"year": 2024, "round": 2}, r"year must be one of \[1971, .*2025\].*2024"),
+        ({"year": 2024, "round": 2}, r"year must be one of \[2018, 2021, 2023, 2025\].*2024"),
         ({"year": 2025, "round": 3}, r"round must be one of \[1, 2\].*3"),
     ],
 )

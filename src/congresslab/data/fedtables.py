@@ -180,17 +180,18 @@ _ROUNDS: tuple[int, ...] = (1, 2)  # 1 = motions, 2 = runoff
 
 
 def _known_years() -> list[int]:
-    """Congress years with national results in ``data/processed`` (:mod:`~congresslab.data.load`).
+    """Congress years with both rounds in ``national_results.csv`` (:mod:`~congresslab.data.load`).
 
     Examples
     --------
-    >>> years = _known_years()
-    >>> years[0], years[-4:]
-    (1971, [2018, 2021, 2023, 2025])
+    >>> _known_years()
+    [2018, 2021, 2023, 2025]
     """
     from congresslab.data.load import load_results
 
-    return sorted(int(y) for y in load_results(status=None)["congress_year"].unique())
+    results = load_results(status=None)
+    results = results[results["raw_file"] == "national_results.csv"]
+    return sorted(int(y) for y in results["congress_year"].unique())
 
 
 def _check_year_round(year: object, round: object) -> None:  # noqa: A002
