@@ -147,3 +147,17 @@ def test_widget_for_a_congress_with_a_published_blank_rate():
     w = explorer_widget(2023)
     assert w.sliders["blank"].disabled
     assert "Hélène Geoffroy" in w.readout.value
+
+
+def test_report_index_links_the_explorers(tmp_path):
+    from congresslab.report import write_index
+
+    (tmp_path / "explorer-2025.html").write_text("<html></html>")
+    index = write_index([("01-data-tour", 1.0)], out_dir=tmp_path).read_text(encoding="utf-8")
+    assert '<a href="explorer-2025.html">explorer-2025</a>' in index
+
+
+def test_widget_shows_its_readout_where_widgets_cannot_render():
+    bundle = explorer_widget(2023)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "9.7 %" in bundle["text/html"] and "explorer-2023.html" in bundle["text/html"]
