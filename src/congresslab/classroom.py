@@ -182,7 +182,8 @@ def make_classroom(students: int, like: int = 2025, seed: int = 0, out: str | Pa
         Folder to write (created). Never ``data/raw/``; an existing non-empty folder only
         with ``force=True``.
     force
-        Write into an existing non-empty folder (the kit's own files are replaced).
+        Write into an existing non-empty folder: the kit's files are replaced and the unit
+        tables of a previous kit (``student-NN.csv``) removed; other files are kept.
     method
         Method the handout suggests (``lp`` is quick; ``bayes`` takes a minute or two).
 
@@ -210,6 +211,9 @@ def make_classroom(students: int, like: int = 2025, seed: int = 0, out: str | Pa
     _like_totals(like)
     _check_out(out, force)
     out.mkdir(exist_ok=True)
+    for stale in out.glob("student-*.csv"):  # a previous kit's tables (with --force)
+        if re.fullmatch(r"student-\d+\.csv", stale.name):
+            stale.unlink()
     exercise = f"like{like}-seed{seed}"
     width = _width(students)
     rows = []
@@ -593,7 +597,12 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
         m = _STUDENT_RE.search(path.name)
         if not m:
             continue
-        sid = _student_id(key, m.group(1), key_path)
+        try:
+            sid = _student_id(key, m.group(1), key_path)
+        except ClassroomError:
+            ids = sorted(key["student"].unique(), key=int)
+            raise ClassroomError(f"result {path}: student {m.group(1)} is not in the key "
+                                 f"{key_path} (students {ids[0]}–{ids[-1]})") from None
         if sid in found:
             raise ClassroomError(f"results folder {folder}: two results for student {sid} "
                                  f"({found[sid].name}, {path.name})")
