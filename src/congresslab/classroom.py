@@ -262,6 +262,8 @@ def _handout(attrs: dict[str, Any], exercise: str, ids: list[str], method: str) 
            f"    --method {method} --seed 0 --json student-{first}-result.json")
     names = [name(o) for o in eliminated]
     elim = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    numbers = ids[0] if len(ids) == 1 else f"{ids[0]} to {ids[-1]}"
+    made = "\n".join(f"* {a}" for a in attrs.get("assumptions", [])) or "* none"
     return f"""# SIMULATED congress — exercise {exercise}
 
 **Everything in this exercise is SIMULATED.** Each student receives a different SIMULATED
@@ -271,7 +273,7 @@ tables of both rounds are not public.
 
 ## Your data
 
-`student-NN.csv` (your number: {ids[0]} to {ids[-1]}): one row per federation. The first
+`student-NN.csv` (your number: {numbers}): one row per federation. The first
 column says `SIMULATED`; `r1_*` columns are round-1 counts (motions, blank/null, abstention,
 members who joined between rounds: `r1_newcomer`), `r2_*` columns the runoff (candidates,
 blank/null, abstention, members who left: `r2_leaver`). Each row's `r1_*` and `r2_*` sum to
@@ -294,6 +296,14 @@ Replace `{first}` with your number (one command, a few seconds with `--method lp
 The table printed shows every origin → destination share with its interval; the file
 `student-{first}-result.json` is what you hand in. Try also `--method bayes` (a minute or
 two) or `--method goodman`, and compare.
+
+## How the SIMULATED congresses were made
+
+Federation sizes, turnout and each federation's own transfer matrix were drawn at random
+(`congresslab simulate`), then adjusted so that the national totals are the official ones.
+Assumptions where the official figures are incomplete:
+
+{made}
 
 ## To discuss
 
