@@ -436,7 +436,7 @@ class StudentGrade:
     student : str
     cells : pandas.DataFrame
         The asked cells: ``origin, destination, true_pct, estimate_pct, error_pp, lower_pct,
-        upper_pct, inside``.
+        upper_pct, width_pp, inside``.
     mae_pp : float
         Mean absolute error on the asked cells, in percentage points.
     covered : int
@@ -462,7 +462,16 @@ class StudentGrade:
                 f"{self.comment}")
 
 
-def _comment(mae: float, covered: int, n: int, has_interval: bool) -> str:
+def _comment(mae: float, covered: int, n: int, width: float) -> str:
+    """A short verdict on the asked cells.
+
+    Examples
+    --------
+    >>> _comment(1.2, 2, 2, 10.0)[:60]
+    'very close to the truth (error 1.2 points); every interval ('
+    >>> _comment(14.0, 2, 2, 45.0)[:60]
+    'far from the truth (error 14.0 points), but every interval ('
+    """
     if not math.isfinite(mae):
         return "no estimate for the asked cells"
     if mae <= 2:
@@ -472,16 +481,20 @@ def _comment(mae: float, covered: int, n: int, has_interval: bool) -> str:
     elif mae <= 10:
         quality = "roughly right"
     else:
-        quality = "far from the truth: check the columns given to --origin/--destination"
-    if not has_interval:
-        cover = "no interval given"
-    elif covered == n:
-        cover = "every interval contains the truth"
-    elif covered == 0:
-        cover = "no interval contains the truth: the intervals are too confident"
-    else:
-        cover = f"{covered} of {n} intervals contain the truth"
-    return f"{quality} (error {mae:.1f} points); {cover}."
+        quality = "far from the truth"
+    quality += f" (error {mae:.1f} points)"
+    if not math.isfinite(width):
+        return f"{quality}; no interval given."
+    wide = f"(mean width {width:.1f} points)"
+    if covered == n:
+        if mae > 10:
+            return (f"{quality}, but every interval {wide} contains it: these data leave the "
+                    "cells uncertain, and the intervals say so.")
+        return f"{quality}; every interval {wide} contains it."
+    if covered == 0:
+        return (f"{quality}; no interval {wide} contains the truth: too confident; is the "
+                "method's assumption plausible here?")
+    return f"{quality}; {covered} of {n} intervals {wide} contain the truth."
 
 
 def _student_id(key: pd.DataFrame, student: str | int, key_path: Any) -> str:
@@ -571,14 +584,15 @@ def grade(key: str | Path | pd.DataFrame, result: str | Path | dict[str, Any],
     out["error_pp"] = out["estimate_pct"] - out["true_pct"]
     out["lower_pct"] = 100 * cells["lower"]
     out["upper_pct"] = 100 * cells["upper"]
-    has_interval = bool(out[["lower_pct", "upper_pct"]].notna().all(axis=None))
+    out["width_pp"] = out["upper_pct"] - out["lower_pct"]
+    width = float(out["width_pp"].mean()) if out["width_pp"].notna().all() else float("nan")
     tol = 1e-9
     out["inside"] = ((cells["lower"] - tol <= cells["true_share"])
                      & (cells["true_share"] <= cells["upper"] + tol)).astype(bool)
     mae = float(out["error_pp"].abs().mean())
     covered = int(out["inside"].sum())
     return StudentGrade(sid, out.reset_index(drop=True), mae, covered,
-                        _comment(mae, covered, len(out), has_interval), res.get("method"))
+                        _comment(mae, covered, len(out), width), res.get("method"))
 
 
 def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFrame:
@@ -591,8 +605,8 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        ``SIMULATED, student, dispersion, result, method, mae_pp, max_error_pp, covered,
-        asked, comment``.
+        ``SIMULATED, student, dispersion, result, method, mae_pp, max_error_pp,
+        mean_width_pp, covered, asked, comment``.
     """
     key_path = key if not isinstance(key, pd.DataFrame) else "(key)"
     key = read_key(key) if not isinstance(key, pd.DataFrame) else key
@@ -627,13 +641,15 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
         if sid not in found:
             rows.append({"SIMULATED": True, "student": sid, "dispersion": disp, "result": "",
                          "method": "", "mae_pp": np.nan, "max_error_pp": np.nan,
-                         "covered": np.nan, "asked": n_asked, "comment": "no result"})
+                         "mean_width_pp": np.nan, "covered": np.nan, "asked": n_asked,
+                         "comment": "no result"})
             continue
         g = grade(key, found[sid], sid)
         rows.append({"SIMULATED": True, "student": sid, "dispersion": disp,
                      "result": found[sid].name, "method": g.method or "",
                      "mae_pp": round(g.mae_pp, 2),
                      "max_error_pp": round(float(g.cells["error_pp"].abs().max()), 2),
+                     "mean_width_pp": round(float(g.cells["width_pp"].mean()), 2),
                      "covered": g.covered, "asked": n_asked, "comment": g.comment})
     return pd.DataFrame(rows)
 
