@@ -27,6 +27,7 @@ __all__ = [
     "MarginsError",
     "ConvergenceError",
     "ConvergenceWarning",
+    "ClassroomError",
     "os_message",
 ]
 
@@ -115,6 +116,10 @@ class ConvergenceError(RuntimeError):
 
 class ConvergenceWarning(UserWarning):
     """Warning issued when an MCMC fit does not meet the convergence criteria."""
+
+
+class ClassroomError(ValueError):
+    """Bad input to the classroom kit; the message names the option or file."""
 
 
 def os_message(err: OSError) -> str:

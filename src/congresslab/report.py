@@ -43,6 +43,9 @@ def render_notebooks(notebooks: Sequence[Path], out_dir: Path | None = None,
     timings = []
     for notebook in map(Path, notebooks):
         nb, seconds = _execute(notebook, timeout)
+        # no widget state: widgets (notebook 12) then show their HTML read-out instead of
+        # loading the widget manager from a CDN
+        nb.metadata.pop("widgets", None)
         body, _ = HTMLExporter().from_notebook_node(nb)
         (out_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
         timings.append((notebook.stem, seconds))
@@ -63,6 +66,7 @@ def store_outputs(notebook: Path, timeout: int = 600) -> float:
     nb, seconds = _execute(notebook, timeout, record_timing=False)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)  # widget model ids change at every run
     nb.metadata.get("language_info", {}).pop("version", None)
     nbformat.write(nb, notebook)
     return seconds
@@ -82,6 +86,9 @@ def write_index(timings: Sequence[tuple[str, float]], out_dir: Path | None = Non
                     f'<li><a href="../figures/{html.escape(row["figure"])}">'
                     f'{html.escape(row["title"] or row["figure"])}</a> — made by '
                     f'{html.escape(row["made_by"])} from {html.escape(row["data"])}</li>')
+    explorers = "\n".join(  # written by congresslab.explorer before the notebooks
+        f'<li><a href="{p.name}">{p.stem}</a> (scenarios from national totals, no kernel '
+        "needed)</li>" for p in sorted(out_dir.glob("explorer-*.html")))
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>congresslab case studies</title></head>
 <body style="font-family: sans-serif; max-width: 60em; margin: 2em auto">
@@ -90,6 +97,9 @@ def write_index(timings: Sequence[tuple[str, float]], out_dir: Path | None = Non
 from <code>data/raw/</code> with their sources; anything labelled SIMULATED is not real.</p>
 <h2>Notebooks</h2><ul>
 {items}
+</ul>
+<h2>Scenario explorers</h2><ul>
+{explorers}
 </ul>
 <h2>Figures</h2><ul>
 {chr(10).join(figures)}
