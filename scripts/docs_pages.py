@@ -280,9 +280,15 @@ def report_pages(reports: Iterable[Path], dest: Path, docs_dir: Path) -> dict[st
     for report in sorted(Path(p) for p in reports):
         rel = Path(os.path.relpath(report.resolve(), dest.resolve())).as_posix()
         shown = report.resolve().relative_to(docs_dir.resolve().parent).as_posix()
+        first = report.read_text(encoding="utf-8").split("\n", 1)[0]
+        # several reports share a title (the coverage study's variants): the page title
+        # adds the file name, and the report's own first heading is skipped
+        title, skip = ((first[2:].strip(), 1) if first.startswith("# ")
+                       else (report.stem, 0))
         (dest / report.name).write_text(
-            f"```{{include}} {rel}\n```\n\n"
-            f"*This page includes `{shown}` as its script wrote it.*\n", encoding="utf-8")
+            f"# {title} (`{report.name}`)\n\n"
+            f"*This page includes `{shown}` as its script wrote it.*\n\n"
+            f"```{{include}} {rel}\n:start-line: {skip}\n```\n", encoding="utf-8")
         sections[report_section(report.stem)].append(report.stem)
     return sections
 
