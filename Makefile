@@ -27,6 +27,7 @@ data: $(STAMP) ## rebuild data/processed/ from data/raw/ (checksums verified)
 	$(BIN)/congresslab build-data
 
 notebooks: data ## execute the notebooks (writes reports/figures/) and render them to reports/html/
+	$(BIN)/python -m congresslab.explorer
 	$(BIN)/python -m congresslab.report $(NOTEBOOKS)
 
 reproduce: notebooks ## the main job: processed data, executed notebooks, figures, HTML

@@ -83,6 +83,9 @@ def write_index(timings: Sequence[tuple[str, float]], out_dir: Path | None = Non
                     f'<li><a href="../figures/{html.escape(row["figure"])}">'
                     f'{html.escape(row["title"] or row["figure"])}</a> — made by '
                     f'{html.escape(row["made_by"])} from {html.escape(row["data"])}</li>')
+    explorers = "\n".join(  # written by congresslab.explorer before the notebooks
+        f'<li><a href="{p.name}">{p.stem}</a> (scenarios from national totals, no kernel '
+        "needed)</li>" for p in sorted(out_dir.glob("explorer-*.html")))
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>congresslab case studies</title></head>
 <body style="font-family: sans-serif; max-width: 60em; margin: 2em auto">
@@ -91,6 +94,9 @@ def write_index(timings: Sequence[tuple[str, float]], out_dir: Path | None = Non
 from <code>data/raw/</code> with their sources; anything labelled SIMULATED is not real.</p>
 <h2>Notebooks</h2><ul>
 {items}
+</ul>
+<h2>Scenario explorers</h2><ul>
+{explorers}
 </ul>
 <h2>Figures</h2><ul>
 {chr(10).join(figures)}

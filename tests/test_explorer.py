@@ -1,0 +1,149 @@
+"""The scenario explorer: grid = scenario functions, HTML offline, widgets wired."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from congresslab import explorer
+from congresslab.explorer import (
+    ScenarioModel,
+    explorer_html,
+    explorer_widget,
+    precompute_grid,
+    write_explorers,
+)
+from congresslab.scenarios import implied_split, national_table, scenario_table, tipping_point
+
+SMALL = {"loyalty": [0.9, 0.95, 1.0], "crossover": [0.0, 0.04], "newcomers": [0.3, 0.5, 0.7],
+         "blank": [0.0, 0.02]}
+
+
+@pytest.fixture(scope="module")
+def page_2025() -> str:
+    return explorer_html(2025, grid=SMALL)
+
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_grid_equals_scenario_table_at_sampled_points(year):
+    model = ScenarioModel.from_source(year)
+    grid = precompute_grid(model)
+    exact_blank = {round(100 * b, 3): b for b in model.grid_values()["blank"]}
+    rng = np.random.default_rng(year)
+    for i in rng.choice(len(grid), size=12, replace=False):
+        row = grid.iloc[i]
+        rate = exact_blank[row["blank"]]
+        table = national_table(year, r1_blank_rate=rate if model.blank_rate_applies else None)
+        kw = {"loyalty": row["loyalty"] / 100, "crossover": row["crossover"] / 100}
+        ref = scenario_table(table, loyalty=[kw["loyalty"]], crossover=[kw["crossover"]],
+                             newcomers_to_leader=[row["newcomers"] / 100]).iloc[0]
+        assert row["split"] == ref["third_to_leader_pct"]
+        assert bool(row["feasible"]) == bool(ref["feasible"])
+        tip = tipping_point(table, newcomers_to_leader=row["newcomers"] / 100, **kw)
+        assert row["tipping"] == round(tip, 1)
+
+
+def test_grid_covers_the_sliders_and_skips_impossible_scenarios():
+    grid = precompute_grid(2025)
+    values = ScenarioModel.from_source(2025).grid_values()
+    assert (grid["loyalty"] + grid["crossover"] <= 100 + 1e-9).all()
+    assert grid["blank"].nunique() == len(values["blank"]) > 5  # an assumption in 2025
+    assert precompute_grid(2023)["blank"].nunique() == 1        # published in 2023
+    # the blank/null rate moves the 2025 split (it sets round-1 expressed votes)
+    base = grid[(grid.loyalty == 100) & (grid.crossover == 0) & (grid.newcomers == 50)]
+    assert base["split"].nunique() > 1
+
+
+def test_other_sources_plug_in_without_changes():
+    # a table object: the blank rate is then fixed
+    table = national_table(2025, r1_blank_rate=0.02)
+    model = ScenarioModel.from_source(table)
+    assert not model.blank_rate_applies
+    g = precompute_grid(model, SMALL)
+    assert g["blank"].unique().tolist() == [2.0]
+    assert g.iloc[0]["split"] == round(implied_split(
+        table, loyalty=0.9, crossover=0.0, newcomers_to_leader=0.3)["third_to_leader_pct"], 1)
+
+    # another scenario function (e.g. a generalised one): the explorer shows what it returns
+    def split(t, *, loyalty, crossover, newcomers_to_leader):
+        return {"third_to_leader_pct": 100 * newcomers_to_leader, "feasible": True,
+                "newcomers": 0.0}
+
+    custom = ScenarioModel.from_source(lambda r1_blank_rate=None: table, split=split)
+    g = precompute_grid(custom, SMALL)
+    assert sorted(g["split"].unique()) == [30.0, 50.0, 70.0]
+    with pytest.raises(TypeError, match="source"):
+        ScenarioModel.from_source(True)
+
+
+def test_html_fetches_nothing_from_the_network(page_2025):
+    assert not re.search(r"""<script[^>]*\ssrc\s*=\s*["']?\s*(https?:)?//""", page_2025, re.I)
+    assert not re.search(r"""<link[^>]*href\s*=\s*["']?\s*(https?:)?//""", page_2025, re.I)
+    assert "window.vegaEmbed" in page_2025  # the JS is inlined instead
+    assert page_2025.count("</script>") == page_2025.count("<script")
+
+
+def test_html_has_the_stable_identifiers_and_the_grid(page_2025):
+    for name in ("loyalty", "crossover", "newcomers", "blank"):
+        assert re.search(rf'<input type="range" id="explorer-2025-{name}" '
+                         rf'class="cl-explorer-slider" data-param="{name}"', page_2025)
+        assert f'id="explorer-2025-{name}-value"' in page_2025
+    for out in ("split", "tipping", "status"):
+        assert f'id="explorer-2025-{out}" class="cl-explorer-{out}"' in page_2025
+    # the default scenario is shown before any JavaScript runs
+    split = implied_split(2025)["third_to_leader_pct"]
+    assert f'class="cl-explorer-split">{split:.1f} %</output>' in page_2025
+    config = re.search(r'<script type="application/json" class="cl-explorer-config">(.*?)'
+                       r"</script>", page_2025, re.S).group(1)
+    config = json.loads(config)
+    rows = next(iter(config["spec"]["datasets"].values()))
+    assert len(rows) == len(precompute_grid(2025, SMALL))
+    assert {p["name"] for p in config["spec"]["params"]} == {"loyalty", "crossover",
+                                                               "newcomers", "blank"}
+    assert config["values"]["loyalty"] == [90.0, 95.0, 100.0]
+
+
+def test_html_fragment_for_the_docs():
+    frag = explorer_html(2023, full_html=False, include_js=False, grid=SMALL)
+    assert frag.lstrip().startswith('<div class="cl-explorer" id="explorer-2023"')
+    assert "window.vegaEmbed=" not in frag and "<html" not in frag
+    assert 'id="explorer-2023-blank" class="cl-explorer-slider" data-param="blank" min="0" ' \
+           'max="0"' in frag  # published in 2023: a single value
+    assert explorer.vega_script().startswith("<script")
+
+
+def test_write_explorers(tmp_path):
+    written = write_explorers(tmp_path, years=[2023])
+    assert [p.name for p in written] == ["explorer-2023.html"]
+    assert "Hélène Geoffroy" in written[0].read_text(encoding="utf-8")
+
+
+def test_widget_is_wired_to_the_scenario_functions():
+    w = explorer_widget(2025)
+    assert set(w.sliders) == {"loyalty", "crossover", "newcomers", "blank"}
+    assert not w.sliders["blank"].disabled
+    w.sliders["loyalty"].value = 92.0  # observers fire without a frontend
+    w.sliders["newcomers"].value = 35.0
+    expected = implied_split(2025, loyalty=0.92, newcomers_to_leader=0.35)
+    assert w.last["split"] == pytest.approx(expected["third_to_leader_pct"])
+    assert f"{expected['third_to_leader_pct']:.1f} %" in w.readout.value
+    tip = tipping_point(2025, loyalty=0.92, newcomers_to_leader=0.35)
+    assert f"{tip:.1f} %" in w.readout.value
+    # the update callback, called directly, reads the blank/null rate too
+    w.sliders["blank"].unobserve(w.update, names="value")
+    w.sliders["blank"].value = 3.0
+    r = w.update()
+    table = national_table(2025, r1_blank_rate=0.03)
+    assert r["split"] == pytest.approx(implied_split(
+        table, loyalty=0.92, newcomers_to_leader=0.35)["third_to_leader_pct"])
+    w.sliders["crossover"].value = 10.0  # 92 + 10 > 100
+    assert w.last.get("impossible") and "impossible" in w.readout.value
+
+
+def test_widget_for_a_congress_with_a_published_blank_rate():
+    w = explorer_widget(2023)
+    assert w.sliders["blank"].disabled
+    assert "Hélène Geoffroy" in w.readout.value
