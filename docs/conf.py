@@ -63,6 +63,8 @@ html_css_files = ["congresslab.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
+# pages without sub-pages: no empty "Section Navigation" column
+html_sidebars = {"index": [], "getting-started": [], "explorer": [], "changelog": []}
 html_context = {"default_mode": "auto"}   # else the theme logs a console error on first visit
 html_theme_options = {
     "navigation_with_keys": False,

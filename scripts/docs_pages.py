@@ -38,6 +38,7 @@ __all__ = [
     "md_escape",
     "md_table",
     "data_files_page",
+    "isolate_script",
     "explorer_fragment",
     "copy_notebooks",
     "report_pages",
@@ -240,6 +241,26 @@ def data_files_page(raw_dir: Path, conflicts=None, overview=None) -> str:
     return "\n".join(out)
 
 
+def isolate_script(script: str) -> str:
+    r"""Wrap the JavaScript of a ``<script>`` element in a function scope.
+
+    The Vega bundle declares minified top-level constants (``const _=…``); in a classic
+    script they share the page's global scope, where Sphinx's ``doctools.js`` already
+    declares ``const _``, so the bundle would stop with "Identifier '_' has already been
+    declared". Inside a function they are local; the bundle still publishes
+    ``window.vegaEmbed``.
+
+    Examples
+    --------
+    >>> isolate_script('<script type="text/javascript">const _=1;window.x=_;</script>')
+    '<script type="text/javascript">(function () {\nconst _=1;window.x=_;\n})();</script>'
+    """
+    start = script.index(">") + 1
+    end = script.rindex("</script>")
+    return script[:start] + "(function () {\n" + script[start:end].strip("\n") + \
+        "\n})();" + script[end:]
+
+
 def explorer_fragment() -> str:
     """HTML of the scenario explorers of every two-round congress, for the explorer page.
 
@@ -252,7 +273,7 @@ def explorer_fragment() -> str:
     except ImportError as exc:
         return ("<p><b>The scenario explorer is not available in this tree</b> "
                 f"(congresslab.explorer: {html.escape(str(exc))}).</p>")
-    parts = [explorer.vega_script()]
+    parts = [isolate_script(explorer.vega_script())]
     parts += [explorer.explorer_html(year, full_html=False, include_js=False)
               for year in explorer.two_round_congresses()]
     return "\n".join(parts)
