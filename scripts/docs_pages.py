@@ -37,6 +37,7 @@ __all__ = [
     "report_section",
     "md_escape",
     "md_table",
+    "figures_table",
     "data_files_page",
     "isolate_script",
     "explorer_fragment",
@@ -162,7 +163,44 @@ def _cell(value: object) -> object:
     return value
 
 
-def data_files_page(raw_dir: Path, conflicts=None, overview=None) -> str:
+def figures_table(results) -> str:
+    """Markdown table of the published national figures, one row per congress, round, status.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        ``congresslab.load_results(round=None, status=None)``: columns ``congress_year,
+        congress_city, round, status, candidate, votes, share_pct, votes_method`` (and
+        ``note``, shown once per row of the table).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"congress_year": [2025, 2025], "congress_city": ["Nancy"] * 2,
+    ...     "round": [2, 2], "status": ["official"] * 2, "candidate": ["A B", "C D"],
+    ...     "votes": pd.array([12689, None], dtype="Int64"), "share_pct": [51.15, 48.85],
+    ...     "votes_method": ["published", None]})
+    >>> print(figures_table(r).splitlines()[-1])
+    | 2025 Nancy | 2 | official | A B 51.15 % (12,689); C D 48.85 % |  |
+    """
+    rows = []
+    keys = ["congress_year", "congress_city", "round", "status"]
+    for (year, city, rnd, status), grp in results.groupby(keys, sort=False):
+        parts = []
+        for r in grp.itertuples(index=False):
+            text = f"{r.candidate} {r.share_pct:g} %"
+            if str(r.votes) not in {"<NA>", "nan", "None"}:
+                derived = " derived" if r.votes_method == "derived" else ""
+                text += f" ({int(r.votes):,}{derived})"
+            parts.append(text)
+        notes = [] if "note" not in grp else \
+            sorted({str(n) for n in grp["note"] if str(n) not in {"<NA>", "nan", "None"}})
+        rows.append([f"{year} {city}", rnd, status, "; ".join(parts), "; ".join(notes)])
+    return md_table(["congress", "round", "status", "share of expressed votes (count)",
+                     "note"], rows)
+
+
+def data_files_page(raw_dir: Path, conflicts=None, overview=None, results=None) -> str:
     """Return the Markdown of the "raw files" page, generated from ``raw_dir/datapackage.json``.
 
     Parameters
@@ -173,6 +211,9 @@ def data_files_page(raw_dir: Path, conflicts=None, overview=None) -> str:
         Conflicts between sources (``congresslab.load_turnout_conflicts()``), shown as a table.
     overview : pandas.DataFrame, optional
         What is published per congress, round and status (``congresslab.congresses()``).
+    results : pandas.DataFrame, optional
+        The national figures (``congresslab.load_results(round=None, status=None)``),
+        shown with :func:`figures_table`.
 
     Returns
     -------
@@ -199,6 +240,12 @@ def data_files_page(raw_dir: Path, conflicts=None, overview=None) -> str:
                 md_table(list(overview.columns),
                          [[_cell(v) for v in row] for row in overview.itertuples(False)]),
                 "", ]
+    if results is not None:
+        out += ["## The published national figures", "",
+                "Every option's published share, with its count when one is published "
+                "(\"derived\": share × published expressed votes, see the note). Generated "
+                "from `congresslab.load_results(round=None, status=None)`.",
+                "", figures_table(results), ""]
     out += ["## Conflicts between sources", "",
             "Kept visible, never silently resolved (`congresslab.load_turnout_conflicts()`; "
             "the `conflict` column of `load_turnout`):", ""]
@@ -328,15 +375,16 @@ def generate(root: Path = ROOT, docs_dir: Path | None = None) -> list[Path]:
     try:
         import congresslab as cl
         conflicts, overview = cl.load_turnout_conflicts(), cl.congresses()
+        results = cl.load_results(round=None, status=None)
     except Exception as exc:  # noqa: BLE001 - the page says why the tables are missing
         print(f"docs_pages: processed tables unavailable ({exc}); run `make data`",
               file=sys.stderr)
-        conflicts = overview = None
+        conflicts = overview = results = None
     frag = gen / "fragments"
     frag.mkdir(exist_ok=True)
     page = frag / "data-files.md"
-    page.write_text(data_files_page(root / "data" / "raw", conflicts, overview) + "\n",
-                    encoding="utf-8")
+    page.write_text(data_files_page(root / "data" / "raw", conflicts, overview, results)
+                    + "\n", encoding="utf-8")
     written.append(page)
     page = frag / "explorer.html"
     page.write_text(explorer_fragment() + "\n", encoding="utf-8")

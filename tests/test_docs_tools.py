@@ -121,6 +121,24 @@ def test_data_page_lists_columns_statuses_and_sources(tmp_path):
     assert "No conflict between sources is recorded." in page
 
 
+def test_figures_table_marks_derived_counts_and_keeps_notes():
+    import pandas as pd
+
+    results = pd.DataFrame({
+        "congress_year": [2018, 2018, 2018], "congress_city": ["Aubervilliers"] * 3,
+        "round": [1, 1, 2], "status": ["provisional", "provisional", "official"],
+        "candidate": ["Olivier Faure", "Stéphane Le Foll", "Olivier Faure"],
+        "votes": pd.array([17695, 9511, None], dtype="Int64"),
+        "share_pct": [48.56, 26.1, 86.0], "votes_method": ["derived", "derived", None],
+        "note": ["votes = share × expressed", "votes = share × expressed", "base not stated"]})
+    table = docs_pages.figures_table(results).splitlines()
+    assert table[2] == ("| 2018 Aubervilliers | 1 | provisional | Olivier Faure 48.56 % (17,695 "
+                        "derived); Stéphane Le Foll 26.1 % (9,511 derived) | votes = share × "
+                        "expressed |")
+    assert table[3] == ("| 2018 Aubervilliers | 2 | official | Olivier Faure 86 % | "
+                        "base not stated |")
+
+
 def test_data_page_shows_conflicts_and_overview_tables(tmp_path):
     import pandas as pd
 
@@ -140,7 +158,8 @@ def test_data_page_shows_conflicts_and_overview_tables(tmp_path):
 ])
 def test_data_page_refuses_a_manifest_that_disagrees_with_the_file(tmp_path, fields, message):
     raw = _raw(tmp_path, "a,b\n1,2\n", fields)
-    with pytest.raises(docs_pages.ManifestError, match=r"datapackage.json: t.csv: columns differ from the header \(.*" + message):
+    expected = r"datapackage.json: t.csv: columns differ from the header \(.*" + message
+    with pytest.raises(docs_pages.ManifestError, match=expected):
         docs_pages.data_files_page(raw)
 
 
