@@ -268,6 +268,10 @@ class Browser:
         self.events: list[dict] = []
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
+        # a page must load nothing from the network: such requests are blocked (never sent)
+        # and still reported by errors()
+        self.send("Network.setBlockedURLs", urls=["http://*", "https://*", "ws://*",
+                                                   "wss://*", "ftp://*"])
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
                   deviceScaleFactor=1, mobile=False)
 
@@ -317,28 +321,33 @@ class Browser:
             time.sleep(0.1)
         return False
 
-    def errors(self) -> list[str]:
-        """Console errors, exceptions, failed loads and network requests since ``open``."""
+    def errors(self) -> list[tuple[str, str]]:
+        """(kind, message) of the console errors, exceptions, failed loads and network
+        requests since ``open``; kind is ``console`` or ``network``."""
         out = []
         for e in self.events:
             m, p = e["method"], e.get("params", {})
             if m == "Runtime.exceptionThrown":
                 d = p.get("exceptionDetails", {})
                 text = d.get("exception", {}).get("description") or d.get("text", "")
-                out.append(f"exception: {text.splitlines()[0] if text else '?'}")
+                out.append(("console",
+                            f"exception: {text.splitlines()[0] if text else '?'}"))
             elif m == "Runtime.consoleAPICalled" and p.get("type") in {"error", "assert"}:
                 args = " ".join(str(a.get("value", a.get("description", "")))
                                 for a in p.get("args", []))
-                out.append(f"console.{p['type']}: {args}")
+                out.append(("console", f"console.{p['type']}: {args}"))
             elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
                 entry = p["entry"]
-                out.append(f"log: {entry.get('text')} {entry.get('url', '')}".strip())
+                out.append(("console",
+                            f"log: {entry.get('text')} {entry.get('url', '')}".strip()))
             elif m == "Network.requestWillBeSent":
                 url = p.get("request", {}).get("url", "")
                 if not url.startswith(("file:", "data:", "blob:", "about:")):
-                    out.append(f"network request: {url}")
+                    out.append(("network", f"request to {url}"))
             elif m == "Network.loadingFailed" and not p.get("canceled"):
-                out.append(f"load failed: {p.get('errorText')} ({p.get('type', '')})")
+                out.append(("console",
+                            f"load failed: {p.get('blockedReason') or p.get('errorText')} "
+                            f"({p.get('type', '')})"))
         return out
 
     def screenshot(self, path: Path) -> None:
@@ -452,7 +461,7 @@ def browse(root: Path, shots: Path, executable: str,
                 browser.evaluate("document.querySelector('div.cl-explorer') && "
                                  "document.querySelector('div.cl-explorer').scrollIntoView()")
                 time.sleep(0.3)
-            problems += [Problem(page, "console", e) for e in browser.errors()]
+            problems += [Problem(page, kind, e) for kind, e in browser.errors()]
             if page in wanted:
                 browser.screenshot(shots / wanted[page])
                 written.append(wanted[page])
