@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_info)
     add_estimate_parser(sub)
     add_simulate_parser(sub)
+    from congresslab.classroom import add_classroom_parser, add_grade_parser
+    add_classroom_parser(sub)
+    add_grade_parser(sub)
     return parser
 
 
