@@ -44,7 +44,8 @@ myst_heading_anchors = 3
 nb_execution_mode = "off"          # rendered from the outputs stored in the notebooks
 nb_ipywidgets_js = {}              # would add require.js and the widget manager from a CDN
 nb_merge_streams = True
-suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
+# "ref.python": a bare name in a docstring type (e.g. origin) matching attributes of two classes
+suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "ref.python"]
 
 # API reference: numpydoc-style docstrings read by napoleon
 autodoc_default_options = {"members": True, "show-inheritance": True}
@@ -54,6 +55,7 @@ autodoc_typehints_description_target = "documented"
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+napoleon_use_ivar = True           # "Attributes" as fields: no duplicate of the autodoc members
 
 # HTML: a theme that ships its assets (fonts, icons, scripts); no analytics, no CDN
 html_theme = "pydata_sphinx_theme"
@@ -64,7 +66,8 @@ html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
 # pages without sub-pages: no empty "Section Navigation" column
-html_sidebars = {"index": [], "getting-started": [], "explorer": [], "changelog": []}
+html_sidebars = {"index": [], "getting-started": [], "explorer": [], "teaching": [],
+                 "changelog": []}
 html_context = {"default_mode": "auto"}   # else the theme logs a console error on first visit
 html_theme_options = {
     "navigation_with_keys": False,
