@@ -67,7 +67,8 @@ html_show_sourcelink = False
 html_copy_source = False
 # pages without sub-pages: no empty "Section Navigation" column
 html_sidebars = {"index": [], "getting-started": [], "explorer": [], "teaching": [],
-                 "changelog": []}
+                 "changelog": [],
+                 "data/index": []}   # its one sub-page is linked in the text: room for tables
 html_context = {"default_mode": "auto"}   # else the theme logs a console error on first visit
 html_theme_options = {
     "navigation_with_keys": False,

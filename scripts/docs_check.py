@@ -247,7 +247,7 @@ class Browser:
             [executable, "--headless=new", "--no-sandbox", "--disable-gpu",
              "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
              "--disable-extensions", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+             "--disable-component-update", "--disable-sync",
              "--allow-file-access-from-files", "--remote-debugging-port=0",
              f"--user-data-dir={self._profile}", f"--window-size={width},{height}",
              "about:blank"],
