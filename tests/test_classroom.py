@@ -217,9 +217,11 @@ def test_classroom_refuses_a_non_empty_folder_without_force(capsys, tmp_path):
     (tmp_path / "old.txt").write_text("keep me")
     one_line_error(capsys, ["classroom", "--students", "1", "--out", str(tmp_path)],
                    str(tmp_path), "--force")
+    (tmp_path / "student-07.csv").write_text("a previous kit's table")
     assert main(["classroom", "--students", "1", "--out", str(tmp_path), "--force"]) == 0
     assert (tmp_path / "old.txt").read_text() == "keep me"
     assert (tmp_path / "student-01.csv").exists()
+    assert not (tmp_path / "student-07.csv").exists()  # not in this kit's key
 
 
 def test_classroom_refuses_a_file_as_out(capsys, tmp_path):
@@ -294,3 +296,7 @@ def test_grade_folder_problems(capsys, kit, tmp_path):
     one_line_error(capsys, ["grade", "--key", key, str(empty)], "two results for student 01")
     one_line_error(capsys, ["grade", "--key", key, "--student", "01", str(empty)],
                    "--student 01", "one result file")
+    (empty / "student-1-lp.json").unlink()
+    write_json(empty / "student-09-result.json", fake_result(kit.key, "01"))
+    one_line_error(capsys, ["grade", "--key", key, str(empty)], "student-09-result.json",
+                   "student 09 is not in the key")

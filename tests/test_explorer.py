@@ -27,10 +27,19 @@ def page_2025() -> str:
     return explorer_html(2025, grid=SMALL)
 
 
+@pytest.fixture(scope="module")
+def grids() -> dict:
+    """The full default grids (about 5 s for 2025): model and grid per year."""
+    out = {}
+    for year in (2023, 2025):
+        model = ScenarioModel.from_source(year)
+        out[year] = (model, precompute_grid(model))
+    return out
+
+
 @pytest.mark.parametrize("year", [2023, 2025])
-def test_grid_equals_scenario_table_at_sampled_points(year):
-    model = ScenarioModel.from_source(year)
-    grid = precompute_grid(model)
+def test_grid_equals_scenario_table_at_sampled_points(year, grids):
+    model, grid = grids[year]
     exact_blank = {round(100 * b, 3): b for b in model.grid_values()["blank"]}
     rng = np.random.default_rng(year)
     for i in rng.choice(len(grid), size=12, replace=False):
@@ -46,12 +55,14 @@ def test_grid_equals_scenario_table_at_sampled_points(year):
         assert row["tipping"] == round(tip, 1)
 
 
-def test_grid_covers_the_sliders_and_skips_impossible_scenarios():
-    grid = precompute_grid(2025)
-    values = ScenarioModel.from_source(2025).grid_values()
+def test_grid_covers_the_sliders_and_skips_impossible_scenarios(grids):
+    model, grid = grids[2025]
+    values = model.grid_values()
     assert (grid["loyalty"] + grid["crossover"] <= 100 + 1e-9).all()
     assert grid["blank"].nunique() == len(values["blank"]) > 5  # an assumption in 2025
-    assert precompute_grid(2023)["blank"].nunique() == 1        # published in 2023
+    assert len(grid) == len(values["blank"]) * len(values["newcomers"]) * sum(
+        lo + cr <= 1 + 1e-12 for lo in values["loyalty"] for cr in values["crossover"])
+    assert grids[2023][1]["blank"].nunique() == 1  # published in 2023
     # the blank/null rate moves the 2025 split (it sets round-1 expressed votes)
     base = grid[(grid.loyalty == 100) & (grid.crossover == 0) & (grid.newcomers == 50)]
     assert base["split"].nunique() > 1
@@ -147,3 +158,17 @@ def test_widget_for_a_congress_with_a_published_blank_rate():
     w = explorer_widget(2023)
     assert w.sliders["blank"].disabled
     assert "Hélène Geoffroy" in w.readout.value
+
+
+def test_report_index_links_the_explorers(tmp_path):
+    from congresslab.report import write_index
+
+    (tmp_path / "explorer-2025.html").write_text("<html></html>")
+    index = write_index([("01-data-tour", 1.0)], out_dir=tmp_path).read_text(encoding="utf-8")
+    assert '<a href="explorer-2025.html">explorer-2025</a>' in index
+
+
+def test_widget_shows_its_readout_where_widgets_cannot_render():
+    bundle = explorer_widget(2023)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "9.7 %" in bundle["text/html"] and "explorer-2023.html" in bundle["text/html"]

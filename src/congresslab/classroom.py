@@ -182,7 +182,8 @@ def make_classroom(students: int, like: int = 2025, seed: int = 0, out: str | Pa
         Folder to write (created). Never ``data/raw/``; an existing non-empty folder only
         with ``force=True``.
     force
-        Write into an existing non-empty folder (the kit's own files are replaced).
+        Write into an existing non-empty folder: the kit's files are replaced and the unit
+        tables of a previous kit (``student-NN.csv``) removed; other files are kept.
     method
         Method the handout suggests (``lp`` is quick; ``bayes`` takes a minute or two).
 
@@ -210,6 +211,9 @@ def make_classroom(students: int, like: int = 2025, seed: int = 0, out: str | Pa
     _like_totals(like)
     _check_out(out, force)
     out.mkdir(exist_ok=True)
+    for stale in out.glob("student-*.csv"):  # a previous kit's tables (with --force)
+        if re.fullmatch(r"student-\d+\.csv", stale.name):
+            stale.unlink()
     exercise = f"like{like}-seed{seed}"
     width = _width(students)
     rows = []
@@ -258,6 +262,8 @@ def _handout(attrs: dict[str, Any], exercise: str, ids: list[str], method: str) 
            f"    --method {method} --seed 0 --json student-{first}-result.json")
     names = [name(o) for o in eliminated]
     elim = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    numbers = ids[0] if len(ids) == 1 else f"{ids[0]} to {ids[-1]}"
+    made = "\n".join(f"* {a}" for a in attrs.get("assumptions", [])) or "* none"
     return f"""# SIMULATED congress — exercise {exercise}
 
 **Everything in this exercise is SIMULATED.** Each student receives a different SIMULATED
@@ -267,7 +273,7 @@ tables of both rounds are not public.
 
 ## Your data
 
-`student-NN.csv` (your number: {ids[0]} to {ids[-1]}): one row per federation. The first
+`student-NN.csv` (your number: {numbers}): one row per federation. The first
 column says `SIMULATED`; `r1_*` columns are round-1 counts (motions, blank/null, abstention,
 members who joined between rounds: `r1_newcomer`), `r2_*` columns the runoff (candidates,
 blank/null, abstention, members who left: `r2_leaver`). Each row's `r1_*` and `r2_*` sum to
@@ -290,6 +296,14 @@ Replace `{first}` with your number (one command, a few seconds with `--method lp
 The table printed shows every origin → destination share with its interval; the file
 `student-{first}-result.json` is what you hand in. Try also `--method bayes` (a minute or
 two) or `--method goodman`, and compare.
+
+## How the SIMULATED congresses were made
+
+Federation sizes, turnout and each federation's own transfer matrix were drawn at random
+(`congresslab simulate`), then adjusted so that the national totals are the official ones.
+Assumptions where the official figures are incomplete:
+
+{made}
 
 ## To discuss
 
@@ -422,7 +436,7 @@ class StudentGrade:
     student : str
     cells : pandas.DataFrame
         The asked cells: ``origin, destination, true_pct, estimate_pct, error_pp, lower_pct,
-        upper_pct, inside``.
+        upper_pct, width_pp, inside``.
     mae_pp : float
         Mean absolute error on the asked cells, in percentage points.
     covered : int
@@ -448,7 +462,16 @@ class StudentGrade:
                 f"{self.comment}")
 
 
-def _comment(mae: float, covered: int, n: int, has_interval: bool) -> str:
+def _comment(mae: float, covered: int, n: int, width: float) -> str:
+    """A short verdict on the asked cells.
+
+    Examples
+    --------
+    >>> _comment(1.2, 2, 2, 10.0)[:60]
+    'very close to the truth (error 1.2 points); every interval ('
+    >>> _comment(14.0, 2, 2, 45.0)[:60]
+    'far from the truth (error 14.0 points), but every interval ('
+    """
     if not math.isfinite(mae):
         return "no estimate for the asked cells"
     if mae <= 2:
@@ -458,16 +481,20 @@ def _comment(mae: float, covered: int, n: int, has_interval: bool) -> str:
     elif mae <= 10:
         quality = "roughly right"
     else:
-        quality = "far from the truth: check the columns given to --origin/--destination"
-    if not has_interval:
-        cover = "no interval given"
-    elif covered == n:
-        cover = "every interval contains the truth"
-    elif covered == 0:
-        cover = "no interval contains the truth: the intervals are too confident"
-    else:
-        cover = f"{covered} of {n} intervals contain the truth"
-    return f"{quality} (error {mae:.1f} points); {cover}."
+        quality = "far from the truth"
+    quality += f" (error {mae:.1f} points)"
+    if not math.isfinite(width):
+        return f"{quality}; no interval given."
+    wide = f"(mean width {width:.1f} points)"
+    if covered == n:
+        if mae > 10:
+            return (f"{quality}, but every interval {wide} contains it: these data leave the "
+                    "cells uncertain, and the intervals say so.")
+        return f"{quality}; every interval {wide} contains it."
+    if covered == 0:
+        return (f"{quality}; no interval {wide} contains the truth: too confident; is the "
+                "method's assumption plausible here?")
+    return f"{quality}; {covered} of {n} intervals {wide} contain the truth."
 
 
 def _student_id(key: pd.DataFrame, student: str | int, key_path: Any) -> str:
@@ -557,14 +584,15 @@ def grade(key: str | Path | pd.DataFrame, result: str | Path | dict[str, Any],
     out["error_pp"] = out["estimate_pct"] - out["true_pct"]
     out["lower_pct"] = 100 * cells["lower"]
     out["upper_pct"] = 100 * cells["upper"]
-    has_interval = bool(out[["lower_pct", "upper_pct"]].notna().all(axis=None))
+    out["width_pp"] = out["upper_pct"] - out["lower_pct"]
+    width = float(out["width_pp"].mean()) if out["width_pp"].notna().all() else float("nan")
     tol = 1e-9
     out["inside"] = ((cells["lower"] - tol <= cells["true_share"])
                      & (cells["true_share"] <= cells["upper"] + tol)).astype(bool)
     mae = float(out["error_pp"].abs().mean())
     covered = int(out["inside"].sum())
     return StudentGrade(sid, out.reset_index(drop=True), mae, covered,
-                        _comment(mae, covered, len(out), has_interval), res.get("method"))
+                        _comment(mae, covered, len(out), width), res.get("method"))
 
 
 def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFrame:
@@ -577,8 +605,8 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        ``SIMULATED, student, dispersion, result, method, mae_pp, max_error_pp, covered,
-        asked, comment``.
+        ``SIMULATED, student, dispersion, result, method, mae_pp, max_error_pp,
+        mean_width_pp, covered, asked, comment``.
     """
     key_path = key if not isinstance(key, pd.DataFrame) else "(key)"
     key = read_key(key) if not isinstance(key, pd.DataFrame) else key
@@ -593,7 +621,12 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
         m = _STUDENT_RE.search(path.name)
         if not m:
             continue
-        sid = _student_id(key, m.group(1), key_path)
+        try:
+            sid = _student_id(key, m.group(1), key_path)
+        except ClassroomError:
+            ids = sorted(key["student"].unique(), key=int)
+            raise ClassroomError(f"result {path}: student {m.group(1)} is not in the key "
+                                 f"{key_path} (students {ids[0]}–{ids[-1]})") from None
         if sid in found:
             raise ClassroomError(f"results folder {folder}: two results for student {sid} "
                                  f"({found[sid].name}, {path.name})")
@@ -608,13 +641,15 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
         if sid not in found:
             rows.append({"SIMULATED": True, "student": sid, "dispersion": disp, "result": "",
                          "method": "", "mae_pp": np.nan, "max_error_pp": np.nan,
-                         "covered": np.nan, "asked": n_asked, "comment": "no result"})
+                         "mean_width_pp": np.nan, "covered": np.nan, "asked": n_asked,
+                         "comment": "no result"})
             continue
         g = grade(key, found[sid], sid)
         rows.append({"SIMULATED": True, "student": sid, "dispersion": disp,
                      "result": found[sid].name, "method": g.method or "",
                      "mae_pp": round(g.mae_pp, 2),
                      "max_error_pp": round(float(g.cells["error_pp"].abs().max()), 2),
+                     "mean_width_pp": round(float(g.cells["width_pp"].mean()), 2),
                      "covered": g.covered, "asked": n_asked, "comment": g.comment})
     return pd.DataFrame(rows)
 

@@ -320,10 +320,14 @@ class ScenarioWidget:
         self.readout.value = _readout_html(self.model, self.last)
         return self.last
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a frontend
-        from IPython.display import display
-
-        display(self.box)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The sliders in JupyterLab; in static HTML (no widget state), the read-out."""
+        bundle = dict(self.box._repr_mimebundle_(**kwargs) or {})
+        year = html.escape(str(self.model.table().year))
+        bundle["text/html"] = (self.readout.value + "<p><small>Sliders need a running "
+                               f"kernel; without one, open explorer-{year}.html (written by "
+                               "<code>python -m congresslab.explorer</code>).</small></p>")
+        return bundle
 
 
 def _readout_text(model: ScenarioModel, r: Mapping[str, Any]) -> dict[str, str]:

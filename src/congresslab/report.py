@@ -44,6 +44,9 @@ def render_notebooks(notebooks: Sequence[Path], out_dir: Path | None = None,
     timings = []
     for notebook in map(Path, notebooks):
         nb, seconds = _execute(notebook, timeout)
+        # no widget state: widgets (notebook 09) then show their HTML read-out instead of
+        # loading the widget manager from a CDN
+        nb.metadata.pop("widgets", None)
         body, _ = HTMLExporter().from_notebook_node(nb)
         (out_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
         timings.append((notebook.stem, seconds))
@@ -64,6 +67,7 @@ def store_outputs(notebook: Path, timeout: int = 600) -> float:
     nb, seconds = _execute(notebook, timeout, record_timing=False)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)  # widget model ids change at every run
     nb.metadata.get("language_info", {}).pop("version", None)
     nbformat.write(nb, notebook)
     return seconds
