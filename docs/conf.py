@@ -43,6 +43,9 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 nb_execution_mode = "off"          # rendered from the outputs stored in the notebooks
 nb_ipywidgets_js = {}              # would add require.js and the widget manager from a CDN
+# without a widget manager a widget view renders as nothing: show the HTML read-out that the
+# notebook stores beside it (notebook 09); the kernel-free explorer is the explorer page
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 nb_merge_streams = True
 # "ref.python": a bare name in a docstring type (e.g. origin) matching attributes of two classes
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "ref.python"]
