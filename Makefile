@@ -9,7 +9,7 @@ unexport MPLBACKEND
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data notebooks html reproduce test lint benchmark studies lab clean
+.PHONY: help venv data notebooks html reproduce test lint benchmark studies lab docs docs-check clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,5 +51,18 @@ studies: $(STAMP) ## coverage, power and prior studies on SIMULATED data → rep
 lab: $(STAMP) ## open JupyterLab on notebooks/ in the project's environment
 	$(BIN)/jupyter lab notebooks/
 
+DOCS_STAMP := $(VENV)/.installed-docs
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[notebooks,dev,docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP) ## build the documentation site offline → docs/_build/html/index.html
+	@start=$$(date +%s); \
+	$(BIN)/python -m sphinx -b html -q -j 2 docs docs/_build/html && \
+	echo "docs built in $$(( $$(date +%s) - start )) s: docs/_build/html/index.html"
+
+docs-check: $(DOCS_STAMP) ## open the built site in headless Chromium: screenshots, links, console, slider
+	$(BIN)/python scripts/docs_check.py docs/_build/html --screenshots docs/_build/screenshots
+
 clean: ## remove the virtual environment and generated HTML
-	rm -rf $(VENV) reports/html
+	rm -rf $(VENV) reports/html docs/_build docs/_generated docs/case-studies/notebooks

@@ -72,19 +72,21 @@ def test_compare_statuses_changes(year):
 
 
 def test_readme_python_examples_run():
-    """Every ```python block of the README runs, in order, in one namespace."""
+    """Every ```python block of the README and of the docs' getting-started page runs, in
+    order, each file in one namespace."""
     import re
 
     import matplotlib
 
     matplotlib.use("Agg")
-    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
-    assert len(blocks) >= 2
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
-    assert namespace["res"].simulated and namespace["res"].transfer.shape == (6, 5)
+    for name in ("README.md", "docs/getting-started.md"):
+        text = (paths.ROOT / name).read_text(encoding="utf-8")
+        blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+        assert len(blocks) >= 2, name
+        namespace: dict = {}
+        for block in blocks:
+            exec(compile(block, name, "exec"), namespace)  # noqa: S102
+        assert namespace["res"].simulated and namespace["res"].transfer.shape == (6, 5), name
 
 
 def test_notebook_markdown_is_not_commented_out():
