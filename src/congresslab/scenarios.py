@@ -41,7 +41,9 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
+from congresslab import runoffs
 from congresslab.load import load_results, load_turnout
+from congresslab.runoffs import Runoff
 
 __all__ = [
     "NationalTable",
@@ -99,6 +101,18 @@ class NationalTable:
     def third(self) -> str:
         """Third-placed motion (eliminated)."""
         return str(self.first.index[2])
+
+    def to_runoff(self) -> Runoff:
+        """The same table as a generic :class:`~congresslab.runoffs.Runoff`.
+
+        Examples
+        --------
+        >>> national_table(2023).to_runoff().eliminated
+        ['Hélène Geoffroy']
+        """
+        return Runoff(f"PS {self.year}", self.first, self.second, self.r1_expressed,
+                      self.r2_expressed, self.r1_voters, self.r2_voters, self.registered,
+                      tuple(self.assumptions))
 
 
 def _one(frame: pd.DataFrame, column: str) -> float | None:
@@ -216,21 +230,15 @@ def implied_split(year: int | NationalTable, *, loyalty: float = 1.0, crossover:
     retention = loyalty + crossover if retention is None else retention
     if not (0 < retention <= 1 and 0 <= newcomers_to_leader <= 1):
         raise ValueError("retention must be in (0, 1] and newcomers_to_leader in [0, 1]")
-    f1, m1, v1 = (float(table.first.iloc[i]) for i in range(3))
-    others = float(table.first.iloc[3:].sum())
-    f2, m2 = (float(v) for v in table.second)
-    returning = (loyalty + crossover) * (f1 + m1) + retention * (v1 + others)
-    newcomers = table.r2_expressed - returning
-    to_leader = f2 - loyalty * f1 - crossover * m1 - newcomers_to_leader * newcomers
-    to_runner = m2 - loyalty * m1 - crossover * f1 - (1 - newcomers_to_leader) * newcomers
-    chose = to_leader + to_runner
-    share = 100 * to_leader / chose if chose > 0 else float("nan")
+    # the third-placed motion and any smaller ones are the generic engine's free group
+    s = runoffs.implied_split(table.to_runoff(), loyalty=loyalty, crossover=crossover,
+                              retention=retention, newcomers_to_leader=newcomers_to_leader)
     return {
         "loyalty": loyalty, "crossover": crossover, "retention": retention,
-        "newcomers_to_leader": newcomers_to_leader, "newcomers": newcomers,
-        "third_to_leader": to_leader, "third_to_runner_up": to_runner,
-        "third_to_leader_pct": share, "third_to_runner_up_pct": 100 - share,
-        "feasible": bool(newcomers >= 0 and 0 <= share <= 100),
+        "newcomers_to_leader": newcomers_to_leader, "newcomers": s["newcomers"],
+        "third_to_leader": s["free_to_leader"], "third_to_runner_up": s["free_to_runner_up"],
+        "third_to_leader_pct": s["free_to_leader_pct"],
+        "third_to_runner_up_pct": s["free_to_runner_up_pct"], "feasible": s["feasible"],
     }
 
 
@@ -273,14 +281,12 @@ def tipping_point(year: int | NationalTable, *, loyalty: float = 1.0, crossover:
     55.3
     """
     table = year if isinstance(year, NationalTable) else national_table(year)
-    s = implied_split(table, loyalty=loyalty, crossover=crossover, retention=retention,
-                      newcomers_to_leader=newcomers_to_leader)
-    f1, m1 = float(table.first.iloc[0]), float(table.first.iloc[1])
-    chose = s["third_to_leader"] + s["third_to_runner_up"]
-    base_leader = loyalty * f1 + crossover * m1 + newcomers_to_leader * s["newcomers"]
-    base_runner = loyalty * m1 + crossover * f1 + (1 - newcomers_to_leader) * s["newcomers"]
-    # runner-up wins when base_runner + q·chose > base_leader + (1 − q)·chose
-    return 100 * float(np.clip((base_leader - base_runner + chose) / (2 * chose), 0, 1))
+    implied_split(table, loyalty=loyalty, crossover=crossover, retention=retention,
+                  newcomers_to_leader=newcomers_to_leader)  # the checks
+    q = runoffs.tipping_point(table.to_runoff(), candidate=table.runner_up, loyalty=loyalty,
+                              crossover=crossover, retention=retention,
+                              newcomers_to_leader=newcomers_to_leader)
+    return float(np.clip(q, 0, 100))
 
 
 def national_bounds(year: int | NationalTable, registered: float | None = None) -> pd.DataFrame:
