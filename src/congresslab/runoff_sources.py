@@ -130,10 +130,10 @@ def one_figure(figures: pd.DataFrame, candidate: str, column: str, *,
     Examples
     --------
     >>> f = published_figures("UMP", 2012, "1")
-    >>> one_figure(f, "Jean-François Copé", "votes")
+    >>> one_figure(f, "Jean-François Copé", "votes")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: Jean-François Copé votes: sources disagree (86911, 87388) in data/raw/other_parties_results.csv lines [65, 67, 72, 74]; choose with status_startswith= or pick a version
+    ValueError: Jean-François Copé votes: sources disagree (86911, 87388) in ...
     """
     rows = figures[figures["candidate"] == candidate]
     if status_startswith is not None:
