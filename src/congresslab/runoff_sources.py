@@ -90,8 +90,8 @@ def published_turnout(party: str, year: int, round: str) -> pd.DataFrame:
     Examples
     --------
     >>> t = published_turnout("PS", 2008, "2")
-    >>> t[["voters", "line"]].values.tolist()
-    [[137116.0, 14]]
+    >>> t["voters"].tolist(), t["line"].tolist()
+    ([137116.0], [14])
     """
     if party == "PS":
         file = "history_turnout.csv"
