@@ -235,3 +235,17 @@ def test_duncan_davis_single_cell_formula():
     assert dd.loc[("B", "P"), "upper"] == pytest.approx(round(100 * min(x, t) / x, 1))
     assert np.isclose(dd.loc[("round-1 non-voters", "runoff non-voters"), "upper"],
                       100 * min(1400 - 1150, 1400 - 1140) / (1400 - 1150), atol=0.05)
+
+
+def test_max_newcomers_narrows_and_zero_newcomers_pins_the_closed_case():
+    r = toy()
+    free = constrained_bounds(r, min_loyalty=0.9, max_crossover=0.05).set_index(
+        ["origin", "destination"])
+    capped = constrained_bounds(r, min_loyalty=0.9, max_crossover=0.05,
+                                max_newcomers=0).set_index(["origin", "destination"])
+    key = ("eliminated (all)", "P")
+    assert capped.loc[key, "lower"] >= free.loc[key, "lower"]
+    assert capped.loc[key, "upper"] <= free.loc[key, "upper"]
+    assert capped.loc[key, "lower"] > free.loc[key, "lower"]
+    with pytest.raises(RunoffError, match="max_newcomers"):
+        constrained_bounds(r, max_newcomers=-1)

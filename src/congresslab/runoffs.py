@@ -635,14 +635,17 @@ def duncan_davis_bounds(runoff: Runoff, registered: float | None = None) -> pd.D
 
 
 def constrained_bounds(runoff: Runoff, *, registered: float | None = None,
-                       min_loyalty: float = 0.0, max_crossover: float = 1.0) -> pd.DataFrame:
+                       min_loyalty: float = 0.0, max_crossover: float = 1.0,
+                       max_newcomers: float | None = None) -> pd.DataFrame:
     """Bounds (%) of each eliminated candidate's transfers when the finalists' voters are
     assumed mostly loyal.
 
     A linear program over the whole transfer table of a closed electorate (as in
     :func:`duncan_davis_bounds`), with the extra constraints that at least ``min_loyalty``
     of each finalist's round-1 voters voted for them again and at most ``max_crossover``
-    for the other finalist. With the defaults it reproduces the Duncan–Davis bounds.
+    for the other finalist, and (``max_newcomers``) that at most that many finalist votes
+    came from round-1 blank/null voters and non-voters. With the defaults it reproduces
+    the Duncan–Davis bounds.
 
     Returns
     -------
@@ -661,6 +664,9 @@ def constrained_bounds(runoff: Runoff, *, registered: float | None = None,
     >>> b = constrained_bounds(r, min_loyalty=0.95, max_crossover=0.0)
     >>> b[["destination", "lower", "upper"]].values.tolist()
     [['A', 0.0, 46.2], ['B', 0.0, 73.8]]
+    >>> b = constrained_bounds(r, min_loyalty=0.95, max_crossover=0.0, max_newcomers=0)
+    >>> b[["destination", "lower", "upper"]].values.tolist()
+    [['A', 35.0, 35.0], ['B', 65.0, 65.0]]
     """
     from scipy.optimize import linprog
 
@@ -698,6 +704,15 @@ def constrained_bounds(runoff: Runoff, *, registered: float | None = None,
             row[i * C + di[other]] = 1
             a_ub.append(row)
             b_ub.append(cross * x)
+    if max_newcomers is not None:
+        cap = _number(max_newcomers, "max_newcomers")
+        row = np.zeros(R * C)
+        for o in ("round-1 blank/null", "round-1 non-voters"):
+            for f in finalists:
+                if o in oi:
+                    row[oi[o] * C + di[f]] = 1
+        a_ub.append(row)
+        b_ub.append(cap)
     kw = {"A_eq": np.array(a_eq), "b_eq": np.array(b_eq), "bounds": (0, None),
           "method": "highs"}
     if a_ub:
