@@ -24,7 +24,8 @@ import pandas as pd
 
 from congresslab.raw import read_raw
 
-__all__ = ["published_figures", "published_turnout", "one_figure", "share_versions"]
+__all__ = ["published_figures", "published_turnout", "one_figure", "one_turnout",
+           "share_versions", "party_runoff"]
 
 
 def _number(text: object) -> float:
@@ -177,3 +178,104 @@ def share_versions(figures: pd.DataFrame, candidates: list[str]) -> pd.DataFrame
                      "sum": round(float(shares.sum()), 2), "status": g["status"].iloc[0],
                      "source": source, "lines": [int(x) for x in g["line"]]})
     return pd.DataFrame(rows)
+
+
+def one_turnout(party: str, year: int, round: str, metric: str, *,
+                pick: float | None = None) -> tuple[float, list[int]]:
+    """One published turnout figure (``registered``, ``voters``, ``expressed``) and its lines.
+
+    Where the sources disagree, ``pick`` must name one of the published values: the choice
+    is then explicit in the caller, and checked against the raw rows.
+
+    Raises
+    ------
+    ValueError
+        If nothing is published, the sources disagree and ``pick`` is not given, or
+        ``pick`` is not one of the published values.
+
+    Examples
+    --------
+    >>> one_turnout("LR", 2022, "1", "registered", pick=91109)
+    (91109.0, [2])
+    """
+    rows = published_turnout(party, year, round)
+    rows = rows[rows[metric].notna()]
+    if rows.empty:
+        raise ValueError(f"{party} {year} round {round}: no published {metric}")
+    values = sorted(set(rows[metric]))
+    if pick is not None:
+        if float(pick) not in values:
+            raise ValueError(f"{party} {year} round {round}: {metric} = {pick:g} is not "
+                             f"published (published: {', '.join(f'{v:g}' for v in values)})")
+        chosen = float(pick)
+    elif len(values) > 1:
+        raise ValueError(f"{party} {year} round {round}: sources disagree on {metric} "
+                         f"({', '.join(f'{v:g}' for v in values)}): pass pick=")
+    else:
+        chosen = values[0]
+    return chosen, [int(x) for x in rows[rows[metric] == chosen]["line"]]
+
+
+def _round_votes(figures: pd.DataFrame, status: str) -> dict[str, float] | None:
+    names = [c for c in dict.fromkeys(figures["candidate"]) if "(approx.)" not in c
+             and not c.startswith("Votes ")
+             and figures.loc[figures["candidate"] == c, "option_kind"].iloc[0] == "candidate"]
+    try:
+        return {c: one_figure(figures, c, "votes", status_startswith=status)[0] for c in names}
+    except ValueError:
+        return None
+
+
+def _round_shares(figures: pd.DataFrame, status: str) -> dict[str, float]:
+    names = [c for c in dict.fromkeys(figures["candidate"]) if "(approx.)" not in c
+             and figures.loc[figures["candidate"] == c, "option_kind"].iloc[0] == "candidate"]
+    return {c: one_figure(figures, c, "share_pct", status_startswith=status)[0] for c in names}
+
+
+def party_runoff(party: str, year: int, *, r1_expressed: float | None = None,
+                 r2_expressed: float | None = None, registered: float | None = None,
+                 r1_voters: float | None = None, r2_voters: float | None = None,
+                 status: str = "official", assumptions: tuple[str, ...] = ()):
+    """A :class:`~congresslab.runoffs.Runoff` from a vote's published official figures.
+
+    Counts are used where every candidate of a round has one unambiguous ``status`` count;
+    otherwise the round's shares, times the base given as ``r1_expressed`` /
+    ``r2_expressed`` (an assumption the caller states; refused if missing).
+
+    Raises
+    ------
+    ValueError
+        If a round has conflicting figures, or shares only and no base.
+
+    Examples
+    --------
+    >>> r = party_runoff("EELV / Pole ecologiste", 2021)
+    >>> r.winner, r.margin, r.eliminated[:2]
+    ('Yannick Jadot', 2112.0, ['Delphine Batho', 'Eric Piolle'])
+    """
+    from congresslab.runoffs import Runoff
+
+    label = f"{party} {year}"
+    one, two = published_figures(party, year, "1"), published_figures(party, year, "2")
+    notes = list(assumptions)
+    first = _round_votes(one, status)
+    second = _round_votes(two, status)
+    if second is None:
+        if r2_expressed is None:
+            raise ValueError(f"{label}: the runoff has no unambiguous {status} counts: pass "
+                             "r2_expressed= (the base of its shares, an assumption)")
+        pct = _round_shares(two, status)
+        second = {c: v / sum(pct.values()) * r2_expressed for c, v in pct.items()}
+        notes.append(f"runoff counts = published shares × {r2_expressed:,.0f} assumed "
+                     "expressed votes")
+    if first is None:
+        if r1_expressed is None:
+            raise ValueError(f"{label}: round 1 has no unambiguous {status} counts: pass "
+                             "r1_expressed= (the base of its shares, an assumption)")
+        return Runoff.from_shares(_round_shares(one, status), r1_expressed=r1_expressed,
+                                  second=second, label=label, r1_voters=r1_voters,
+                                  r2_voters=r2_voters, registered=registered,
+                                  assumptions=notes)
+    return Runoff.from_counts(first, second, label=label, r1_expressed=r1_expressed,
+                              r1_voters=r1_voters, r2_voters=r2_voters,
+                              registered=registered, assumptions=notes)
