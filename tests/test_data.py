@@ -13,7 +13,7 @@ import pytest
 
 import congresslab
 from congresslab import paths
-from congresslab.clean import TURNOUT_CONFLICTS, build_data
+from congresslab.clean import build_data
 from congresslab.raw import ChecksumError, RawDataError, parse_count, parse_share, sha256
 
 
@@ -70,10 +70,12 @@ def test_conflicts_visible_and_sourced():
     t = congresslab.load_turnout()
     assert t.loc[t["congress_year"] == 2025, "conflict"].iloc[0]
     raw = pd.read_csv(paths.RAW / "national_turnout.csv", dtype=str)
-    for conflict in TURNOUT_CONFLICTS:  # every alternative figure is in the raw note
-        note = raw.loc[(raw["congress_year"] == str(conflict["congress_year"]))
-                       & (raw["round"] == str(conflict["round"])), "note"].iloc[0]
-        assert str(conflict["alternative"]).replace("41000", "41 000") in note
+    alternatives = pd.read_csv(paths.RAW / "turnout_alternatives.csv", dtype=str)
+    assert len(alternatives) == len(conflicts)
+    for alt in alternatives.itertuples():  # every alternative figure is in the raw note
+        note = raw.loc[(raw["congress_year"] == alt.congress_year)
+                       & (raw["round"] == alt.round), "note"].iloc[0]
+        assert alt.alternative in note and alt.quote in note
 
 
 def test_federations_canonical_codes():
@@ -87,8 +89,10 @@ def test_federations_canonical_codes():
 
 def test_info_lists_all_congresses():
     c = congresslab.congresses()
-    assert set(c["congress_year"]) == {2018, 2021, 2023, 2025}
-    assert set(c["status"]) == {"provisional", "official"}
+    assert {2018, 2021, 2023, 2025} < set(c["congress_year"])
+    assert c["congress_year"].is_unique and set(c["party"]) == {"PS"}
+    r = congresslab.rounds([2018, 2021, 2023, 2025])  # the per-round list of before
+    assert set(r["status"]) == {"provisional", "official"} and len(r) == 14
 
 
 def test_status_filter_validated():
@@ -154,7 +158,7 @@ def test_french_formats_parsed(tmp_path):
     _build(raw, tmp_path)
     out = pd.read_csv(tmp_path / "out" / "results.csv")
     row = out[(out["congress_year"] == 2025) & (out["candidate"] == "Olivier Faure")
-              & (out["status"] == "official") & (out["round"] == 2)].iloc[0]
+              & (out["status"] == "official") & (out["round"].astype(str) == "2")].iloc[0]
     assert (row["votes"], row["share_pct"]) == (12689, 51.15)
 
 

@@ -9,6 +9,7 @@ Examples
 
 from congresslab import benchmarks, paths, scenarios, simulate
 from congresslab.clean import build_data
+from congresslab.coverage import rounds, vote_coverage
 from congresslab.federations import FEDERATIONS, UnknownFederationError, canonical_code
 from congresslab.fedtables import (
     FederationTableError,
@@ -49,6 +50,8 @@ __all__ = [
     "ConvergenceError",
     "build_data",
     "congresses",
+    "rounds",
+    "vote_coverage",
     "compare_statuses",
     "load_results",
     "load_turnout",

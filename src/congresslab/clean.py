@@ -6,12 +6,17 @@ published figures (and says so in a ``*_method`` column), and writes determinist
 CSV tables:
 
 ``results.csv``
-    one row per (congress_year, round, status, candidate): votes, share_pct, how each was
-    obtained (``published`` / ``derived``) and the source.
+    one row per (party, congress_year, round, vote_kind, version, candidate): votes,
+    share_pct, how each was obtained (``published`` / ``derived``) and the source. The PS
+    congresses 2018–2025 come from ``national_results.csv``; the PS congresses 1971–2015
+    and the other parties' votes from the history files, cleaned by
+    :mod:`congresslab.history` (whose docstring defines ``vote_kind``, the status
+    vocabulary, versions and the default-version rule).
 ``turnout.csv``
-    registered, voters, expressed, blank_null per congress, round and status.
+    registered, voters, expressed, blank_null per party, congress, round and version.
 ``turnout_conflicts.csv``
-    figures on which the sources disagree, each alternative beside the value used.
+    figures on which the sources disagree (2023, 2025), each alternative beside the value
+    used, from ``turnout_alternatives.csv``.
 ``federations.csv``
     per-federation fragments (2008–2025) with a canonical federation code.
 ``federation_summaries.csv``
@@ -32,33 +37,19 @@ import pandas as pd
 
 from congresslab import paths
 from congresslab.federations import canonical_code
+from congresslab.history import (
+    RESULT_COLUMNS,
+    TURNOUT_COLUMNS,
+    clean_history_results,
+    clean_history_turnout,
+)
 from congresslab.raw import RawDataError, parse_count, parse_share, read_raw, verify_raw
 
-__all__ = ["build_data", "TURNOUT_CONFLICTS", "STATUSES", "SHARE_SUM_TOLERANCE"]
+__all__ = ["build_data", "STATUSES", "SHARE_SUM_TOLERANCE"]
 
 STATUSES = ("provisional", "official")
 #: Shares of a round/status must add up to 100 within this many percentage points.
 SHARE_SUM_TOLERANCE = 0.1
-
-#: Figures on which sources disagree, transcribed from the ``note`` column of
-#: ``national_turnout.csv`` (a test checks each alternative figure appears in that note).
-TURNOUT_CONFLICTS: list[dict[str, object]] = [
-    {"congress_year": 2023, "round": 1, "status": "official", "metric": "registered",
-     "value_used": None, "alternative": "41000",
-     "alternative_source": "franceinfo 13 Jan 2023: « plus de 41 000 adhérents » (approximate)"},
-    {"congress_year": 2023, "round": 1, "status": "official", "metric": "registered",
-     "value_used": None, "alternative": "43 265",
-     "alternative_source": "Slate: 43 265 inscrits"},
-    {"congress_year": 2023, "round": 1, "status": "official", "metric": "voters",
-     "value_used": 23179, "alternative": "23 185",
-     "alternative_source": "Slate: 23 185 votants"},
-    {"congress_year": 2023, "round": 1, "status": "official", "metric": "participation_pct",
-     "value_used": None, "alternative": "54,8",
-     "alternative_source": "Universalis: participation 54,8 % (franceinfo: environ 56 %)"},
-    {"congress_year": 2025, "round": 1, "status": "official", "metric": "registered",
-     "value_used": 39815, "alternative": "38 815",
-     "alternative_source": "politiquemania forum post: 38 815 inscrits, 63,64 % participation"},
-]
 
 _OPTION_NAME = re.compile(r"^(?P<name>[^(]+?)\s*\((?P<detail>[^)]*)\)\s*$")
 _COUNT_METRICS_SIGNED = {"members_change_since_2023"}
@@ -195,11 +186,22 @@ def _clean_results(raw_dir: Path, turnout: pd.DataFrame) -> pd.DataFrame:
                 out.at[i, "votes_method"] = "derived"
                 out.at[i, "note"] = (f"votes = share × {base} expressed / 100 (rounding of the "
                                      f"published share: ±{math.ceil(spread)} votes)")
-    out = out.drop(columns=["_line", "_share_text"])
-    cols = ["congress_year", "congress_city", "round", "date", "status", "option_kind",
-            "option_label", "candidate", "votes", "share_pct", "votes_method", "share_method",
-            "note", "source"]
-    return out[cols].sort_values(
+    out = out.assign(
+        party="PS", vote_kind=out["round"].map({1: "members_motion", 2: "members_leadership"}),
+        vote_name=pd.NA, version=[f"PS-{y}-{r}-{s}" for y, r, s in zip(
+            out["congress_year"], out["round"], out["status"], strict=True)],
+        is_default=out["status"] == "official", status_text=out["status"], conflict=False,
+        conflict_note=pd.NA, approximate=False, superseded=False, shares_sum=pd.NA,
+        shares_sum_ok=pd.NA, counts_shares_ok=pd.NA, votes_text=raw["votes"],
+        share_text=out["_share_text"], quote=pd.NA, raw_file="national_results.csv",
+        raw_line=out["_line"])
+    for _key, group in out.groupby(["congress_year", "round", "status"]):
+        if len(group) >= 2 and group["share_pct"].notna().all():
+            out.loc[group.index, "shares_sum"] = round(float(group["share_pct"].sum()), 6)
+            out.loc[group.index, "shares_sum_ok"] = True  # checked above: an error otherwise
+        if len(group) >= 2 and group["votes_method"].eq("published").all():
+            out.loc[group.index, "counts_shares_ok"] = True
+    return out[RESULT_COLUMNS].sort_values(
         ["congress_year", "round", "status", "share_pct"],
         ascending=[True, True, False, False], kind="stable").reset_index(drop=True)
 
@@ -229,12 +231,21 @@ def _clean_turnout(raw_dir: Path) -> pd.DataFrame:
                                file=file, row=int(out.at[i, "_line"]), column="voters")
     out["participation_pct"] = (100 * out["voters"] / out["registered"]).round(2)
     out["derivation"] = pd.Series([pd.NA] * len(out), dtype="string")
-    keys = {(c["congress_year"], c["round"], c["status"]) for c in TURNOUT_CONFLICTS}
+    keys = {(c["congress_year"], c["round"], c["status"])
+            for c in _read_alternatives(raw_dir).to_dict("records")}
     out["conflict"] = [
         (y, r, s) in keys for y, r, s in zip(out["congress_year"], out["round"], out["status"],
                                              strict=True)]
     out["note"] = raw["note"].astype("string")
     out["source"] = raw["source"].astype("string")
+    out = out.assign(
+        party="PS", vote_kind=out["round"].map({1: "members_motion", 2: "members_leadership"}),
+        vote_name=pd.NA, members=pd.Series(pd.NA, index=out.index, dtype="Int64"),
+        members_method=pd.NA, version=[f"PS-{y}-{r}-{s}" for y, r, s in zip(
+            out["congress_year"], out["round"], out["status"], strict=True)],
+        is_default=out["status"] == "official", status_text=out["status"],
+        conflict_note=pd.NA, approximate=False, superseded=False, quote=pd.NA,
+        raw_file="national_turnout.csv", raw_line=out["_line"])
     return out.drop(columns=["_line"]).sort_values(
         ["congress_year", "round", "status"], ascending=[True, True, False],
         kind="stable").reset_index(drop=True)
@@ -272,19 +283,73 @@ def _blank_null_derivations(turnout: pd.DataFrame) -> pd.DataFrame:
     return turnout
 
 
+def _read_alternatives(raw_dir: Path) -> pd.DataFrame:
+    """``turnout_alternatives.csv``, each quote checked against the note it comes from."""
+    name = "turnout_alternatives.csv"
+    file = str(raw_dir / name)
+    raw = read_raw(name, raw_dir, verify=False)
+    out = pd.DataFrame({
+        "congress_year": _parse_column(raw, "congress_year", parse_count, file),
+        "round": _parse_column(raw, "round", parse_count, file),
+        "status": raw["status"],
+    })
+    _check_choice(raw, "status", STATUSES, file)
+    _check_choice(raw, "metric", ("registered", "voters", "expressed", "blank_null",
+                                  "participation_pct"), file)
+    _check_choice(raw, "approximate", ("true", "false"), file)
+    sources: dict[str, pd.DataFrame] = {}
+    for i, line in enumerate(raw["_line"]):
+        origin = raw["from_file"].iloc[i]
+        if origin not in sources:
+            try:
+                sources[origin] = read_raw(origin, raw_dir, verify=False)
+            except OSError:
+                raise RawDataError(f"no raw file {origin!r}", file=file, row=int(line),
+                                   column="from_file") from None
+        table = sources[origin]
+        match = table[table["_line"] == parse_count(raw["from_line"].iloc[i])]
+        note = match["note"].iloc[0] if len(match) and "note" in match else None
+        if not isinstance(note, str) or str(raw["quote"].iloc[i]) not in note:
+            raise RawDataError(f"quote not found in the note of {origin} line "
+                               f"{raw['from_line'].iloc[i]}", file=file, row=int(line),
+                               column="quote")
+        key = (str(out["congress_year"].iloc[i]), str(out["round"].iloc[i]), out["status"].iloc[i])
+        if (str(match["congress_year"].iloc[0]), str(match["round"].iloc[0]),
+                match["status"].iloc[0]) != key:
+            raise RawDataError(f"{origin} line {raw['from_line'].iloc[i]} is not congress "
+                               f"{key[0]} round {key[1]} ({key[2]})", file=file,
+                               row=int(line), column="from_line")
+    out["metric"] = raw["metric"]
+    out["alternative"] = [parse_share(a) if "," in str(a) else parse_count(a)
+                          for a in raw["alternative"]]
+    out["approximate"] = raw["approximate"] == "true"
+    out["alternative_source"] = [
+        f"{s}: {q}" + (" (approximate)" if a else "")
+        for s, q, a in zip(raw["source"], raw["quote"], out["approximate"], strict=True)]
+    out["evidence"] = [sources[f].loc[sources[f]["_line"] == parse_count(n), "note"].iloc[0]
+                       for f, n in zip(raw["from_file"], raw["from_line"], strict=True)]
+    out["raw_line"] = raw["_line"]
+    return out
+
+
 def _turnout_conflicts(turnout: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
-    raw = read_raw("national_turnout.csv", raw_dir, verify=False)
-    rows = []
-    for conflict in TURNOUT_CONFLICTS:
-        match = raw[(raw["congress_year"] == str(conflict["congress_year"]))
-                    & (raw["round"] == str(conflict["round"]))
-                    & (raw["status"] == conflict["status"])]
-        note = match["note"].iloc[0] if len(match) else ""
-        rows.append({**conflict, "evidence": note})
-    frame = pd.DataFrame(rows)
-    frame["value_used"] = frame["value_used"].astype("Int64")
-    frame["alternative"] = [parse_share(a) if "," in str(a) else parse_count(a)
-                            for a in frame["alternative"]]
+    """Each alternative figure beside the value used (a count of ``turnout.csv`` or NA)."""
+    alternatives = _read_alternatives(raw_dir)
+    ps = turnout[turnout["raw_file"] == "national_turnout.csv"].set_index(
+        ["congress_year", "round", "status"])
+    used = []
+    for row in alternatives.itertuples():
+        key = (row.congress_year, str(row.round), row.status)
+        value = ps.at[key, row.metric] if key in ps.index and row.metric in (
+            "registered", "voters", "expressed", "blank_null") else pd.NA
+        used.append(value)
+    cols = ["congress_year", "round", "status", "metric"]
+    frame = alternatives[cols].copy()
+    frame["value_used"] = pd.Series(used, dtype="Int64")
+    frame["alternative"] = alternatives["alternative"].astype(float)
+    for col in ("alternative_source", "evidence", "approximate", "raw_line"):
+        frame[col] = alternatives[col]
+    frame.insert(len(frame.columns) - 1, "raw_file", "turnout_alternatives.csv")
     return frame
 
 
@@ -350,6 +415,23 @@ def _clean_summaries(raw_dir: Path) -> pd.DataFrame:
     return out
 
 
+_ROUND_ORDER = {"motions": 0, "1": 1, "2": 2, "congress_final": 3}
+
+
+def _combine(current: pd.DataFrame, others: list[pd.DataFrame]) -> pd.DataFrame:
+    """The PS 2018–2025 table followed by the history and other-party tables, in one order:
+    PS first then parties alphabetically, year, round (motions, 1, 2, congress_final),
+    version; rows of the 2018–2025 table keep their order."""
+    frame = pd.concat([current.astype({"round": str})] + others, ignore_index=True)
+    party = frame["party"].map(lambda p: ("0" if p == "PS" else "1") + p)
+    version = frame["version"].str.extract(r"-v(\d+)$")[0].fillna("0").astype(int)
+    keys = pd.DataFrame({"party": party, "year": frame["congress_year"],
+                         "round": frame["round"].map(_ROUND_ORDER), "kind": frame["vote_kind"],
+                         "version": version, "pos": range(len(frame))})
+    order = keys.sort_values(["party", "year", "round", "kind", "version", "pos"]).index
+    return frame.loc[order].reset_index(drop=True)
+
+
 def _write(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
@@ -392,6 +474,11 @@ def build_data(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict
     turnout = _clean_turnout(raw_dir)
     results = _clean_results(raw_dir, turnout)
     turnout = _blank_null_derivations(_fill_expressed_from_results(turnout, results))
+    results = _combine(results, [clean_history_results(raw_dir, n) for n in
+                                 ("history_results.csv", "other_parties_results.csv")])
+    turnout = _combine(turnout[TURNOUT_COLUMNS], [
+        clean_history_turnout(raw_dir, n) for n in
+        ("history_turnout.csv", "other_parties_turnout.csv")])
     tables = {
         "results": results,
         "turnout": turnout,

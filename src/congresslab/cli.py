@@ -19,18 +19,21 @@ __all__ = ["main", "build_parser"]
 
 
 def _build_data(args: argparse.Namespace) -> int:
+    from congresslab.coverage import write_coverage_report
+
     written = build_data()
     for name, path in written.items():
         rows = sum(1 for _ in open(path, encoding="utf-8")) - 1
         print(f"{name:<22} {rows:>4} rows  {path.relative_to(paths.ROOT)}")
+    print(f"coverage report             {write_coverage_report().relative_to(paths.ROOT)}")
     return 0
 
 
 def _info(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 120, "display.max_columns", 20):
-        print("Congresses, rounds and statuses in data/processed/ (counts: published, derived "
-              "from a published share and base, or shares only):\n")
-        print(congresses().to_string(index=False))
+        print("Congresses and elections in data/processed/ (every party; coverage: full, "
+              "partial or missing, see reports/data_coverage.md):\n")
+        print(congresses(party=None).to_string(index=False))
         print("\nFigures on which sources disagree:\n")
         conflicts = load_turnout_conflicts()
         print(conflicts[["congress_year", "round", "metric", "value_used", "alternative",

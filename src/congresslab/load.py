@@ -4,6 +4,13 @@ Each loader reads a processed table (building ``data/processed/`` first if it is
 and filters it. Counts are nullable integers (``Int64``): a figure that was never
 published stays ``<NA>``.
 
+Every party and every PS congress since 1971 share one schema (see
+:mod:`congresslab.history`): ``party="PS"`` is the default, ``vote_kind="members"`` keeps
+the members' votes only (delegates' and national council votes are asked for by name), and
+``status="default"`` returns one version of each vote by the documented rule
+(``status=None``: every version). ``round`` is an integer for numbered rounds and the
+source's word otherwise (``"motions"``, ``"congress_final"``).
+
 Examples
 --------
 >>> r = load_results(2025, round=2)
@@ -23,6 +30,7 @@ import pandas as pd
 
 from congresslab import paths
 from congresslab.clean import STATUSES, build_data
+from congresslab.history import MEMBER_VOTE_KINDS, STATUS_RANK, VOTE_KINDS
 
 __all__ = [
     "load_results",
@@ -34,10 +42,15 @@ __all__ = [
     "compare_statuses",
 ]
 
+_FLAGS = {"shares_sum_ok": "boolean", "counts_shares_ok": "boolean"}
 _DTYPES = {
     "results": {"votes": "Int64", "share_pct": "Float64", "votes_method": "string",
-                "share_method": "string", "note": "string"},
-    "turnout": {m: "Int64" for m in ("registered", "voters", "expressed", "blank_null")},
+                "share_method": "string", "note": "string", "round": str, "vote_name": "string",
+                "conflict_note": "string", "votes_text": "string", "share_text": "string",
+                "quote": "string", "shares_sum": "Float64", **_FLAGS},
+    "turnout": {**{m: "Int64" for m in ("registered", "voters", "expressed", "blank_null",
+                                       "members")}, "round": str, "vote_name": "string",
+                "conflict_note": "string", "quote": "string", "members_method": "string"},
     "turnout_conflicts": {"value_used": "Int64"},
     "federations": {"round": "string", "date": "string", "federation_code": "string",
                     "option": "string", "candidate": "string"},
@@ -53,65 +66,140 @@ def _read(name: str, processed: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(path, dtype=_DTYPES.get(name, {}))
 
 
+def _values(value: object) -> list:
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
 def _filter(frame: pd.DataFrame, **criteria: object) -> pd.DataFrame:
     for column, value in criteria.items():
         if value is None:
             continue
-        values = value if isinstance(value, list | tuple | set) else [value]
-        frame = frame[frame[column].isin(list(values))]
+        frame = frame[frame[column].isin(_values(value))]
     return frame.reset_index(drop=True)
 
 
-def _check_status(status: str | None) -> None:
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status must be one of {STATUSES} or None, not {status!r}")
+def _check_status(status: object, allowed: tuple[str, ...] = STATUSES) -> None:
+    for value in ([] if status is None else _values(status)):
+        if value not in allowed:
+            raise ValueError(f"status must be one of {allowed} or None, not {value!r}")
 
 
-def load_results(year: int | None = None, round: int | None = None,
-                 status: str | None = "official") -> pd.DataFrame:
-    """National results per option (motion or candidate).
+def _round_key(value: object) -> str:
+    """``2``, ``"2"`` → ``"2"``; ``"motions"`` stays; anything else is refused."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isdigit() or text in ("motions", "congress_final")):
+        raise ValueError(f"round must be a round number, 'motions' or 'congress_final', "
+                         f"not {value!r}")
+    return text
+
+
+def _rounds_out(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbered rounds as ints (an int64 column when every round is numbered)."""
+    rounds = [int(r) if str(r).isdigit() else r for r in frame["round"]]
+    if all(isinstance(r, int) for r in rounds):
+        frame["round"] = pd.Series(rounds, index=frame.index, dtype="int64")
+    else:
+        frame["round"] = pd.Series(rounds, index=frame.index, dtype=object)
+    return frame
+
+
+def _select(name: str, year: object, round: object, status: object, party: object,
+            vote_kind: object) -> pd.DataFrame:
+    _check_status(status, STATUS_RANK + ("default",))
+    kinds = None
+    if vote_kind is not None:
+        kinds = []
+        for kind in _values(vote_kind):
+            if kind == "members":
+                kinds.extend(MEMBER_VOTE_KINDS)
+            elif kind in VOTE_KINDS:
+                kinds.append(kind)
+            else:
+                raise ValueError(f"vote_kind must be 'members', one of {VOTE_KINDS} or None, "
+                                 f"not {kind!r}")
+    rounds = None if round is None else [_round_key(r) for r in _values(round)]
+    frame = _read(name)
+    if status == "default":
+        frame = frame[frame["is_default"]]
+        status = None
+    frame = _filter(frame, party=party, congress_year=year, round=rounds, status=status,
+                    vote_kind=kinds)
+    return _rounds_out(frame)
+
+
+def load_results(year: int | None = None, round: int | str | None = None,
+                 status: str | None = "default", party: str | None = "PS",
+                 vote_kind: str | None = "members") -> pd.DataFrame:
+    """National results per option (motion or candidate), for any party and congress.
 
     Parameters
     ----------
     year, round
-        Congress year (2018, 2021, 2023, 2025) and round (1 = motions, 2 = runoff);
-        ``None`` keeps all.
+        Congress (or vote) year and round: ``1``, ``2`` or, for the PS congresses before
+        2018, ``"motions"`` (the members' motion vote; in 2018–2025 it is round 1) and
+        ``"congress_final"`` (delegates). ``None`` keeps all; lists are accepted.
     status
-        ``"official"`` (default), ``"provisional"``, or ``None`` for both.
+        ``"default"`` (one version per vote: the official one where there is one, see
+        :mod:`congresslab.history` for the rule), a normalised status (``"official"``,
+        ``"provisional"``, ``"second_hand"``, ``"unknown"``, ``"approximate"``,
+        ``"claim"``, ``"not_found"``: every version with it), or ``None`` for every version.
+    party
+        ``"PS"`` (default), ``"LR"``, ``"UMP"``, ``"EELV"``, ... or ``None`` for all.
+    vote_kind
+        ``"members"`` (default: every members' vote), one of
+        :data:`~congresslab.history.VOTE_KINDS` (e.g. ``"delegates"``), or ``None``.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``congress_year, congress_city, round, date, status, option_kind,
         option_label, candidate, votes, share_pct, votes_method, share_method, note,
-        source``. ``votes_method`` is ``published`` or ``derived`` (share × published
-        expressed votes) and ``<NA>`` where no count exists.
+        source``, then ``party, vote_kind, vote_name, version, is_default, status_text,
+        conflict, conflict_note, approximate, superseded, shares_sum, shares_sum_ok,
+        counts_shares_ok, votes_text, share_text, quote, raw_file, raw_line``.
+        ``votes_method`` is ``published`` or ``derived`` (share × published expressed
+        votes) and ``<NA>`` where no count exists.
+
+    Raises
+    ------
+    ValueError
+        For an unknown status, vote kind or round.
 
     Examples
     --------
     >>> load_results(2023, round=1)["votes"].tolist()
     [11277, 7001, 4666]
+    >>> load_results(2008, round=2)[["candidate", "votes"]].values.tolist()
+    [['Martine Aubry', 67451], ['Ségolène Royal', 67349]]
+    >>> load_results(2022, round=1, party="LR")["votes"].tolist()
+    [28297, 22815, 14765]
     """
-    _check_status(status)
-    return _filter(_read("results"), congress_year=year, round=round, status=status)
+    return _select("results", year, round, status, party, vote_kind)
 
 
-def load_turnout(year: int | None = None, round: int | None = None,
-                 status: str | None = None) -> pd.DataFrame:
+def load_turnout(year: int | None = None, round: int | str | None = None,
+                 status: str | None = None, party: str | None = "PS",
+                 vote_kind: str | None = "members") -> pd.DataFrame:
     """Registered members, voters, expressed and blank/null votes.
 
     ``*_method`` columns say whether each figure was ``published`` or ``derived``, and
     ``derivation`` gives the arithmetic of the derived ones; ``conflict`` is True where
-    sources disagree (see :func:`load_turnout_conflicts`).
+    sources disagree (see :func:`load_turnout_conflicts`). Arguments as in
+    :func:`load_results`, except that ``status=None`` (every row) is the default;
+    ``status="default"`` keeps one row per vote. ``approximate`` marks rows with an
+    approximate figure (``91000 (approx.)``); ``members`` is the party membership where a
+    source gives it apart from the electorate.
 
     Examples
     --------
     >>> t = load_turnout(2025, round=1)
     >>> int(t["registered"].iloc[0]), bool(t["conflict"].iloc[0])
     (39815, True)
+    >>> t = load_turnout(2022, round=1, party="LR", status="default")
+    >>> int(t["registered"].iloc[0]), int(t["voters"].iloc[0])
+    (91109, 66216)
     """
-    _check_status(status)
-    return _filter(_read("turnout"), congress_year=year, round=round, status=status)
+    return _select("turnout", year, round, status, party, vote_kind)
 
 
 def load_turnout_conflicts(year: int | None = None) -> pd.DataFrame:
@@ -153,35 +241,23 @@ def load_federation_summaries(year: int | None = None) -> pd.DataFrame:
     return _filter(_read("federation_summaries"), congress_year=year)
 
 
-def congresses() -> pd.DataFrame:
-    """What is known: one row per congress, round and status, with what was published.
+def congresses(party: str | None = "PS") -> pd.DataFrame:
+    """One row per congress (PS) or election (other parties); ``party=None`` for all.
+
+    See :func:`congresslab.coverage.congresses` (year, place, dates, what was voted, the
+    winner, turnout where known, coverage full / partial / missing); the per-round list
+    that this function returned before the history was added is
+    :func:`congresslab.coverage.rounds`.
 
     Examples
     --------
     >>> c = congresses()
-    >>> sorted(c["congress_year"].unique().tolist())
-    [2018, 2021, 2023, 2025]
+    >>> int(c["congress_year"].min()), int(c["congress_year"].max())
+    (1971, 2025)
     """
-    results = _read("results")
-    turnout = _read("turnout").set_index(["congress_year", "round", "status"])
-    rows = []
-    for (year, rnd, status), group in results.groupby(["congress_year", "round", "status"]):
-        method = group["votes_method"].fillna("none")
-        t = turnout.loc[(year, rnd, status)] if (year, rnd, status) in turnout.index else None
-        rows.append({
-            "congress_year": year, "city": group["congress_city"].iloc[0], "round": rnd,
-            "status": status, "options": len(group),
-            "leader": group.sort_values("share_pct", ascending=False)["candidate"].iloc[0],
-            "counts": "published" if (method == "published").all() else
-                      "derived" if (method != "none").all() else "shares only",
-            "voters": t["voters"] if t is not None else pd.NA,
-            "expressed": t["expressed"] if t is not None else pd.NA,
-        })
-    out = pd.DataFrame(rows)
-    for col in ("voters", "expressed"):
-        out[col] = out[col].astype("Int64")
-    return out.sort_values(["congress_year", "round", "status"],
-                           ascending=[True, True, False]).reset_index(drop=True)
+    from congresslab.coverage import congresses as _congresses
+
+    return _congresses(party)
 
 
 def compare_statuses(year: int, round: int) -> pd.DataFrame:
@@ -200,6 +276,10 @@ def compare_statuses(year: int, round: int) -> pd.DataFrame:
     results = load_results(year, round=round, status=None)
     if results.empty:
         raise ValueError(f"no results for congress {year}, round {round}")
+    if results["version"].nunique() > results["status"].nunique():
+        raise ValueError(f"congress {year} round {round} has several versions with the same "
+                         "status: compare them with load_results(..., status=None) and its "
+                         "'version' column")
     wide = results.pivot(index="candidate", columns="status", values=["share_pct", "votes"])
     out = pd.DataFrame(index=wide.index)
     for status in STATUSES:
