@@ -1,19 +1,20 @@
-"""Published national figures of two-round votes, read from ``data/raw/`` with their lines.
+"""Published national figures of two-round votes, every version, with their raw lines.
 
 The runoff notebooks need every figure with the raw row it comes from, and every version
-where sources conflict. :func:`published_figures` reads ``history_results.csv`` (PS,
-1971–2015) or ``other_parties_results.csv`` (other parties) through
-:func:`congresslab.raw.read_raw` (checksum verified) and returns one row per published
-figure with its ``line`` in the raw file; :func:`one_figure` picks a figure and refuses
-silently resolving a conflict; :func:`share_versions` gives each source's version of a
-round's shares; :func:`published_turnout` does the same for turnout rows.
+where sources conflict. :func:`published_figures` and :func:`published_turnout` are views
+of :func:`congresslab.load_results` / :func:`congresslab.load_turnout` with
+``status=None`` (every version), keeping the normalised ``status``, the ``approximate``
+flag and the raw file and line of each figure; :func:`one_figure` and :func:`one_turnout`
+pick one figure and refuse to resolve a conflict silently; :func:`share_versions` gives
+each source's version of a round's shares; :func:`party_runoff` builds a
+:class:`~congresslab.runoffs.Runoff` from a vote's official figures.
 
-Counts printed with a note (``44000 (approx.)``) are kept as ``NaN`` with the text in
-``votes_text``: approximate figures are never used as exact ones.
+Approximate figures (``44000 (approx.)``) are flagged (``approximate``) and never picked
+as exact ones.
 
 Examples
 --------
->>> f = published_figures("LR", 2022, "2")
+>>> f = published_figures("LR", 2022, 2)
 >>> one_figure(f, "Eric Ciotti", "votes")
 (33609.0, [14])
 """
@@ -22,105 +23,83 @@ from __future__ import annotations
 
 import pandas as pd
 
-from congresslab.raw import read_raw
+from congresslab.load import load_results, load_turnout
 
 __all__ = ["published_figures", "published_turnout", "one_figure", "one_turnout",
            "share_versions", "party_runoff"]
 
 
-def _number(text: object) -> float:
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return float("nan")
-    try:
-        return float(str(text).replace(" ", "").replace("\u202f", ""))
-    except ValueError:
-        return float("nan")  # "44000 (approx.)", "61 (rounded)": kept as text only
-
-
-def published_figures(party: str, year: int, round: str) -> pd.DataFrame:
-    """Every published figure of one round of one vote, one row per raw row.
+def published_figures(party: str, year: int, round: int | str) -> pd.DataFrame:
+    """Every published figure of one round of one members' vote, one row per raw row.
 
     Parameters
     ----------
     party
-        ``"PS"`` (read from ``history_results.csv``) or a party code of
-        ``other_parties_results.csv`` (``"LR"``, ``"UMP"``, ``"UDI"``,
-        ``"EELV / Pole ecologiste"``, ...).
+        ``"PS"``, ``"LR"``, ``"UMP"``, ``"UDI"``, ``"EELV / Pole ecologiste"``, ...
     year
         Year of the vote.
     round
-        Round as the raw file writes it (``"1"``, ``"2"``, ``"motions"``).
+        ``1``, ``2`` or ``"motions"``.
 
     Returns
     -------
     pandas.DataFrame
-        ``candidate``, ``option_kind``, ``votes`` (float, NaN when absent or approximate),
-        ``votes_text``, ``share_pct`` (float), ``share_text``, ``status``, ``source``,
-        ``file``, ``line``.
+        ``candidate``, ``option_kind``, ``votes`` (float, NaN when absent),
+        ``votes_text``, ``share_pct`` (float), ``status`` (normalised), ``status_text``,
+        ``approximate``, ``source``, ``file``, ``line``.
 
     Raises
     ------
     ValueError
-        If no row matches (naming the file and the filter).
+        If no row matches.
     """
-    if party == "PS":
-        file = "history_results.csv"
-        raw = read_raw(file)
-        raw = raw[(raw["congress_year"] == str(year)) & (raw["round"] == str(round))]
-        cand = raw["option_label"]
-    else:
-        file = "other_parties_results.csv"
-        raw = read_raw(file)
-        raw = raw[(raw["party"] == party) & (raw["year"] == str(year))
-                  & (raw["round"] == str(round))]
-        cand = raw["candidate"]
+    raw = load_results(year, round=round, status=None, party=party)
     if raw.empty:
-        raise ValueError(f"data/raw/{file}: no rows for party {party!r}, year {year}, "
-                         f"round {round!r}")
+        raise ValueError(f"no results for party {party!r}, year {year}, round {round!r}")
+    approx = raw["approximate"].fillna(False).astype(bool)
+    votes = raw["votes"].astype("Float64").astype(float)
     return pd.DataFrame({
-        "candidate": cand.str.strip(), "option_kind": raw["option_kind"],
-        "votes": raw["votes"].map(_number), "votes_text": raw["votes"],
-        "share_pct": raw["share_pct"].map(_number), "share_text": raw["share_pct"],
-        "status": raw["status"], "source": raw["source"], "file": f"data/raw/{file}",
-        "line": raw["_line"]}).reset_index(drop=True)
+        "candidate": raw["candidate"].fillna(raw["option_label"]).astype(str).str.strip(),
+        "option_kind": raw["option_kind"], "votes": votes,
+        "votes_text": raw["votes_text"],
+        "share_pct": raw["share_pct"].astype("Float64").astype(float),
+        "status": raw["status"], "status_text": raw["status_text"], "approximate": approx,
+        "source": raw["source"], "file": "data/raw/" + raw["raw_file"].astype(str),
+        "line": raw["raw_line"].astype(int)}).reset_index(drop=True)
 
 
-def published_turnout(party: str, year: int, round: str) -> pd.DataFrame:
+def published_turnout(party: str, year: int, round: int | str) -> pd.DataFrame:
     """Every published turnout row of one round (registered, voters, expressed), with lines.
 
     Examples
     --------
-    >>> t = published_turnout("PS", 2008, "2")
+    >>> t = published_turnout("PS", 2008, 2)
     >>> t["voters"].tolist(), t["line"].tolist()
     ([137116.0], [14])
     """
-    if party == "PS":
-        file = "history_turnout.csv"
-        raw = read_raw(file)
-        raw = raw[(raw["congress_year"] == str(year)) & (raw["round"] == str(round))]
-    else:
-        file = "other_parties_turnout.csv"
-        raw = read_raw(file)
-        raw = raw[(raw["party"] == party) & (raw["year"] == str(year))
-                  & (raw["round"] == str(round))]
+    raw = load_turnout(year, round=round, status=None, party=party)
+    raw = raw[raw["raw_line"].notna()]
     if raw.empty:
-        raise ValueError(f"data/raw/{file}: no turnout rows for party {party!r}, year {year}, "
-                         f"round {round!r}")
-    out = pd.DataFrame({m: raw[m].map(_number) if m in raw else float("nan")
+        raise ValueError(f"no turnout rows for party {party!r}, year {year}, round {round!r}")
+    out = pd.DataFrame({m: raw[m].astype("Float64").astype(float)
                         for m in ("registered", "voters", "expressed")})
+    out["approximate"] = raw["approximate"].fillna(False).astype(bool).to_numpy()
     out["status"] = raw["status"].to_numpy()
+    out["status_text"] = raw["status_text"].to_numpy()
     out["source"] = raw["source"].to_numpy()
-    out["file"] = f"data/raw/{file}"
-    out["line"] = raw["_line"].to_numpy().astype(int)
+    out["file"] = ("data/raw/" + raw["raw_file"].astype(str)).to_numpy()
+    out["line"] = raw["raw_line"].astype(int).to_numpy()
     return out.reset_index(drop=True)
 
 
 def one_figure(figures: pd.DataFrame, candidate: str, column: str, *,
-               status_startswith: str | None = "official") -> tuple[float, list[int]]:
+               status: str | tuple[str, ...] | None = "official",
+               approximate: bool = False) -> tuple[float, list[int]]:
     """The single value of ``column`` published for ``candidate``, with its raw lines.
 
-    Rows whose status does not start with ``status_startswith`` (``None``: all rows) and
-    rows without a value are ignored. Several *different* values are a conflict: the
+    Rows of another normalised ``status`` (one, a tuple of several, or ``None`` for all
+    rows), approximate rows (unless ``approximate=True``) and rows without a value are
+    ignored. Several *different* values are a conflict: the
     function refuses to choose and names them.
 
     Raises
@@ -130,30 +109,35 @@ def one_figure(figures: pd.DataFrame, candidate: str, column: str, *,
 
     Examples
     --------
-    >>> f = published_figures("UMP", 2012, "1")
+    >>> f = published_figures("UMP", 2012, 1)
     >>> one_figure(f, "Jean-François Copé", "votes")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: Jean-François Copé votes: sources disagree (86911, 87388) in ...
     """
     rows = figures[figures["candidate"] == candidate]
-    if status_startswith is not None:
-        rows = rows[rows["status"].str.lower().str.startswith(status_startswith)]
+    if not approximate:
+        rows = rows[~rows["approximate"]]
+    if status is not None:
+        rows = rows[rows["status"].isin([status] if isinstance(status, str) else status)]
     rows = rows[rows[column].notna()]
     if rows.empty:
-        raise ValueError(f"{candidate} {column}: no published value (status "
-                         f"{status_startswith!r}) in {figures['file'].iloc[0]}")
+        raise ValueError(f"{candidate} {column}: no published value (status {status!r}) in "
+                         f"{figures['file'].iloc[0]}")
     values = sorted(set(rows[column].round(6)))
     if len(values) > 1:
         shown = ", ".join(f"{v:g}" for v in values)
         raise ValueError(f"{candidate} {column}: sources disagree ({shown}) in "
                          f"{figures['file'].iloc[0]} lines {rows['line'].tolist()}; choose "
-                         "with status_startswith= or pick a version")
+                         "with status= or pick a version")
     return float(values[0]), [int(x) for x in rows["line"]]
 
 
-def share_versions(figures: pd.DataFrame, candidates: list[str]) -> pd.DataFrame:
+def share_versions(figures: pd.DataFrame, candidates: list[str], *,
+                   approximate: bool = False) -> pd.DataFrame:
     """Each source's version of the shares of ``candidates`` (sources giving all of them).
+
+    Approximate figures ("around 42 %") are left out unless ``approximate=True``.
 
     Returns
     -------
@@ -163,12 +147,14 @@ def share_versions(figures: pd.DataFrame, candidates: list[str]) -> pd.DataFrame
 
     Examples
     --------
-    >>> f = published_figures("PS", 2008, "1")
+    >>> f = published_figures("PS", 2008, 1)
     >>> v = share_versions(f, ["Ségolène Royal", "Martine Aubry", "Benoît Hamon"])
     >>> v["Ségolène Royal"].tolist()
     [42.45, 43.1, 42.51]
     """
     rows = []
+    if not approximate:
+        figures = figures[~figures["approximate"]]
     for source, g in figures.groupby("source", sort=False):
         g = g[g["candidate"].isin(candidates) & g["share_pct"].notna()]
         if set(g["candidate"]) != set(candidates) or len(g) != len(candidates):
@@ -180,12 +166,13 @@ def share_versions(figures: pd.DataFrame, candidates: list[str]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def one_turnout(party: str, year: int, round: str, metric: str, *,
+def one_turnout(party: str, year: int, round: int | str, metric: str, *,
                 pick: float | None = None) -> tuple[float, list[int]]:
     """One published turnout figure (``registered``, ``voters``, ``expressed``) and its lines.
 
     Where the sources disagree, ``pick`` must name one of the published values: the choice
-    is then explicit in the caller, and checked against the raw rows.
+    is then explicit in the caller, and checked against the raw rows. Approximate figures
+    are left out.
 
     Raises
     ------
@@ -195,11 +182,11 @@ def one_turnout(party: str, year: int, round: str, metric: str, *,
 
     Examples
     --------
-    >>> one_turnout("LR", 2022, "1", "registered", pick=91109)
+    >>> one_turnout("LR", 2022, 1, "registered", pick=91109)
     (91109.0, [2])
     """
     rows = published_turnout(party, year, round)
-    rows = rows[rows[metric].notna()]
+    rows = rows[rows[metric].notna() & ~rows["approximate"]]
     if rows.empty:
         raise ValueError(f"{party} {year} round {round}: no published {metric}")
     values = sorted(set(rows[metric]))
@@ -216,31 +203,34 @@ def one_turnout(party: str, year: int, round: str, metric: str, *,
     return chosen, [int(x) for x in rows[rows[metric] == chosen]["line"]]
 
 
-def _round_votes(figures: pd.DataFrame, status: str) -> dict[str, float] | None:
+def _round_votes(figures: pd.DataFrame, status: tuple[str, ...]) -> dict[str, float] | None:
     names = [c for c in dict.fromkeys(figures["candidate"]) if "(approx.)" not in c
              and not c.startswith("Votes ")
              and figures.loc[figures["candidate"] == c, "option_kind"].iloc[0] == "candidate"]
     try:
-        return {c: one_figure(figures, c, "votes", status_startswith=status)[0] for c in names}
+        return {c: one_figure(figures, c, "votes", status=status)[0] for c in names}
     except ValueError:
         return None
 
 
-def _round_shares(figures: pd.DataFrame, status: str) -> dict[str, float]:
+def _round_shares(figures: pd.DataFrame, status: tuple[str, ...]) -> dict[str, float]:
     names = [c for c in dict.fromkeys(figures["candidate"]) if "(approx.)" not in c
              and figures.loc[figures["candidate"] == c, "option_kind"].iloc[0] == "candidate"]
-    return {c: one_figure(figures, c, "share_pct", status_startswith=status)[0] for c in names}
+    return {c: one_figure(figures, c, "share_pct", status=status)[0] for c in names}
 
 
 def party_runoff(party: str, year: int, *, r1_expressed: float | None = None,
                  r2_expressed: float | None = None, registered: float | None = None,
                  r1_voters: float | None = None, r2_voters: float | None = None,
-                 status: str = "official", assumptions: tuple[str, ...] = ()):
+                 status: tuple[str, ...] = ("official", "second_hand"),
+                 assumptions: tuple[str, ...] = ()):
     """A :class:`~congresslab.runoffs.Runoff` from a vote's published official figures.
 
-    Counts are used where every candidate of a round has one unambiguous ``status`` count;
-    otherwise the round's shares, times the base given as ``r1_expressed`` /
-    ``r2_expressed`` (an assumption the caller states; refused if missing).
+    Counts are used where every candidate of a round has one unambiguous count among the
+    rows of the given normalised statuses (default: ``official`` and ``second_hand``, i.e.
+    said official by a secondary source); otherwise the round's shares, times the base
+    given as ``r1_expressed`` / ``r2_expressed`` (an assumption the caller states; refused
+    if missing).
 
     Raises
     ------
@@ -256,22 +246,24 @@ def party_runoff(party: str, year: int, *, r1_expressed: float | None = None,
     from congresslab.runoffs import Runoff
 
     label = f"{party} {year}"
-    one, two = published_figures(party, year, "1"), published_figures(party, year, "2")
+    one, two = published_figures(party, year, 1), published_figures(party, year, 2)
     notes = list(assumptions)
     first = _round_votes(one, status)
     second = _round_votes(two, status)
     if second is None:
         if r2_expressed is None:
-            raise ValueError(f"{label}: the runoff has no unambiguous {status} counts: pass "
-                             "r2_expressed= (the base of its shares, an assumption)")
+            raise ValueError(f"{label}: the runoff has no unambiguous {'/'.join(status)} "
+                             "counts: pass r2_expressed= (the base of its shares, an "
+                             "assumption)")
         pct = _round_shares(two, status)
         second = {c: v / sum(pct.values()) * r2_expressed for c, v in pct.items()}
         notes.append(f"runoff counts = published shares × {r2_expressed:,.0f} assumed "
                      "expressed votes")
     if first is None:
         if r1_expressed is None:
-            raise ValueError(f"{label}: round 1 has no unambiguous {status} counts: pass "
-                             "r1_expressed= (the base of its shares, an assumption)")
+            raise ValueError(f"{label}: round 1 has no unambiguous {'/'.join(status)} "
+                             "counts: pass r1_expressed= (the base of its shares, an "
+                             "assumption)")
         return Runoff.from_shares(_round_shares(one, status), r1_expressed=r1_expressed,
                                   second=second, label=label, r1_voters=r1_voters,
                                   r2_voters=r2_voters, registered=registered,
