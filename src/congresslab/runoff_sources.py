@@ -26,7 +26,7 @@ import pandas as pd
 from congresslab.load import load_results, load_turnout
 
 __all__ = ["published_figures", "published_turnout", "one_figure", "one_turnout",
-           "share_versions", "party_runoff"]
+           "share_versions", "count_versions", "party_runoff"]
 
 
 def published_figures(party: str, year: int, round: int | str) -> pd.DataFrame:
@@ -63,6 +63,7 @@ def published_figures(party: str, year: int, round: int | str) -> pd.DataFrame:
         "option_kind": raw["option_kind"], "votes": votes,
         "votes_text": raw["votes_text"],
         "share_pct": raw["share_pct"].astype("Float64").astype(float),
+        "share_text": raw["share_text"],
         "status": raw["status"], "status_text": raw["status_text"], "approximate": approx,
         "source": raw["source"], "file": "data/raw/" + raw["raw_file"].astype(str),
         "line": raw["raw_line"].astype(int)}).reset_index(drop=True)
@@ -125,6 +126,10 @@ def one_figure(figures: pd.DataFrame, candidate: str, column: str, *,
         raise ValueError(f"{candidate} {column}: no published value (status {status!r}) in "
                          f"{figures['file'].iloc[0]}")
     values = sorted(set(rows[column].round(6)))
+    if len(values) > 1 and column == "share_pct":
+        finest = _finest_if_rounded(rows)
+        if finest is not None:
+            return finest, [int(x) for x in rows["line"]]
     if len(values) > 1:
         shown = ", ".join(f"{v:g}" for v in values)
         raise ValueError(f"{candidate} {column}: sources disagree ({shown}) in "
@@ -164,6 +169,52 @@ def share_versions(figures: pd.DataFrame, candidates: list[str], *,
                      "sum": round(float(shares.sum()), 2), "status": g["status"].iloc[0],
                      "source": source, "lines": [int(x) for x in g["line"]]})
     return pd.DataFrame(rows)
+
+
+def count_versions(figures: pd.DataFrame, candidates: list[str]) -> pd.DataFrame:
+    """Each published version of the counts of ``candidates`` (rows published together).
+
+    Rows are grouped by source and status; a group giving a count for every candidate is
+    a version. The margin is the first candidate's count minus the second's.
+
+    Examples
+    --------
+    >>> f = published_figures("UMP", 2012, 1)
+    >>> v = count_versions(f, ["Jean-François Copé", "François Fillon"])
+    >>> v[["Jean-François Copé", "François Fillon", "margin"]].values.tolist()
+    [[87388.0, 87290.0, 98.0], [87978.0, 88004.0, -26.0], [86911.0, 85959.0, 952.0]]
+    """
+    rows = []
+    exact = figures[~figures["approximate"] & figures["votes"].notna()]
+    for (source, status), g in exact.groupby(["source", "status"], sort=False):
+        g = g[g["candidate"].isin(candidates)].drop_duplicates("candidate")
+        if set(g["candidate"]) != set(candidates):
+            continue
+        votes = g.set_index("candidate")["votes"]
+        key = tuple(float(votes[c]) for c in candidates)
+        if any(r["key"] == key for r in rows):
+            continue
+        rows.append({"key": key, **{c: float(votes[c]) for c in candidates},
+                     "margin": float(votes[candidates[0]] - votes[candidates[1]]),
+                     "status": status, "status_text": g["status_text"].iloc[0],
+                     "source": source, "lines": [int(x) for x in g["line"]]})
+    return pd.DataFrame(rows).drop(columns="key") if rows else pd.DataFrame()
+
+
+def _decimals(text: object) -> int:
+    number = str(text).split("(")[0].strip().replace(",", ".")
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def _finest_if_rounded(rows: pd.DataFrame) -> float | None:
+    """The most precise share if every other one is it rounded, else None."""
+    text = rows["share_text"] if "share_text" in rows else rows["share_pct"].astype(str)
+    decimals = [_decimals(t) for t in text]
+    finest = float(rows["share_pct"].iloc[decimals.index(max(decimals))])
+    for value, dec in zip(rows["share_pct"], decimals, strict=True):
+        if abs(round(finest, dec) - float(value)) > 1e-9:
+            return None
+    return finest
 
 
 def one_turnout(party: str, year: int, round: int | str, metric: str, *,
