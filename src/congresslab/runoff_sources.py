@@ -271,7 +271,7 @@ def _round_shares(figures: pd.DataFrame, status: tuple[str, ...]) -> dict[str, f
 
 
 def party_runoff(party: str, year: int, *, r1_expressed: float | None = None,
-                 r2_expressed: float | None = None, registered: float | None = None,
+                 r2_expressed: float | str | None = None, registered: float | None = None,
                  r1_voters: float | None = None, r2_voters: float | None = None,
                  status: tuple[str, ...] = ("official", "second_hand"),
                  assumptions: tuple[str, ...] = ()):
@@ -281,7 +281,8 @@ def party_runoff(party: str, year: int, *, r1_expressed: float | None = None,
     rows of the given normalised statuses (default: ``official`` and ``second_hand``, i.e.
     said official by a secondary source); otherwise the round's shares, times the base
     given as ``r1_expressed`` / ``r2_expressed`` (an assumption the caller states; refused
-    if missing).
+    if missing). ``r2_expressed="round 1"`` takes the runoff's expressed votes equal to
+    round 1's (recorded as an assumption).
 
     Raises
     ------
@@ -301,6 +302,13 @@ def party_runoff(party: str, year: int, *, r1_expressed: float | None = None,
     notes = list(assumptions)
     first = _round_votes(one, status)
     second = _round_votes(two, status)
+    if isinstance(r2_expressed, str):
+        if r2_expressed != "round 1" or first is None:
+            raise ValueError(f"{label}: r2_expressed={r2_expressed!r}: only 'round 1' (with "
+                             "round-1 counts) or a number is understood")
+        r2_expressed = float(sum(first.values()))
+        notes.append(f"runoff expressed votes not published: taken equal to round 1's "
+                     f"({r2_expressed:,.0f})")
     if second is None:
         if r2_expressed is None:
             raise ValueError(f"{label}: the runoff has no unambiguous {'/'.join(status)} "
