@@ -3,7 +3,8 @@
 * :func:`plot_needed` — per vote (or per version of a vote), the share of the eliminated
   voters the winner received in a scenario beside the share they needed;
 * :func:`plot_ranges` — intervals (bounds, or the spread of conflicting published figures)
-  drawn as intervals, with an optional point inside each.
+  drawn as intervals, with an optional point inside each;
+* :func:`plot_year_ranges` — the same along a time axis (one interval per year).
 
 Both draw scenarios or published figures, never estimates; titles say so.
 
@@ -22,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_needed", "plot_ranges"]
+__all__ = ["plot_needed", "plot_ranges", "plot_year_ranges"]
 
 
 def plot_needed(table: pd.DataFrame, *, label: str, got: str, needed: str, title: str,
@@ -85,5 +86,43 @@ def plot_ranges(table: pd.DataFrame, *, label: str, lower: str, upper: str, titl
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def plot_year_ranges(table: pd.DataFrame, *, year: str, lower: str, upper: str,
+                     point: str | None = None, label: str | None = None,
+                     ax: plt.Axes | None = None, color: str = "black",
+                     offset: float = 0.0) -> plt.Figure:
+    """Vertical intervals ``[lower, upper]`` per year, with an optional point (the default
+    version); a year where the figures agree shows as a horizontal dash. Rows with NaN ends
+    are skipped: a missing figure stays missing.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"y": [1971, 1973], "lo": [33.0, 65.2], "hi": [34.0, 65.2]})
+    >>> fig = plot_year_ranges(t, year="y", lower="lo", upper="hi", label="leading motion")
+    >>> len(fig.axes[0].collections), len(fig.axes[0].lines)
+    (1, 1)
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+    else:
+        fig = ax.figure
+    known = table[table[lower].notna() & table[upper].notna()]
+    x = known[year].astype(float) + offset
+    lo, hi = known[lower].astype(float), known[upper].astype(float)
+    ax.vlines(x, lo, hi, color=color, linewidth=3)
+    ends = pd.concat([pd.DataFrame({"x": x, "y": lo}), pd.DataFrame({"x": x, "y": hi})])
+    ax.plot(ends["x"], ends["y"], "_", color=color, markersize=9, markeredgewidth=2.5,
+            linestyle="none", label=label)
+    if point is not None:
+        pts = known[known[point].notna()]
+        ranged = (pts[upper] - pts[lower]) > 1e-9
+        ax.plot(pts[year][ranged].astype(float) + offset, pts[point][ranged], "o",
+                color="white", markeredgecolor=color, markersize=4)
+    ax.set_xlabel("year")
+    if label:
+        ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     return fig
