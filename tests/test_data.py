@@ -80,7 +80,8 @@ def test_conflicts_visible_and_sourced():
 
 def test_federations_canonical_codes():
     f = congresslab.load_federations()
-    assert f["federation_code"].notna().all()
+    assert f.loc[f["scope"] == "federation", "federation_code"].notna().all()
+    assert f.loc[f["scope"] == "region", "federation_code"].isna().all()  # aggregates: no code
     assert set(f.loc[f["federation"] == "Guadeloupe", "federation_code"]) == {"971"}
     members = congresslab.load_federations(2025, metric="members")
     assert members.set_index("federation_code")["value"].to_dict()["75"] == 3181

@@ -18,7 +18,9 @@ CSV tables:
     figures on which the sources disagree (2023, 2025), each alternative beside the value
     used, from ``turnout_alternatives.csv``.
 ``federations.csv``
-    per-federation fragments (2008–2025) with a canonical federation code.
+    per-federation fragments (2008–2025) with a canonical federation code, the base of each
+    share (``base``), the printed value and the raw file and line
+    (``federation_fragments_more.csv`` through :mod:`congresslab.fedfragments`).
 ``federation_summaries.csv``
     published statistics over all federations.
 
@@ -37,6 +39,7 @@ import pandas as pd
 
 from congresslab import paths
 from congresslab.federations import canonical_code
+from congresslab.fedfragments import base_of_unit, clean_fragments_more, mark_repeats
 from congresslab.history import (
     RESULT_COLUMNS,
     TURNOUT_COLUMNS,
@@ -308,23 +311,24 @@ def _read_alternatives(raw_dir: Path) -> pd.DataFrame:
                                    column="from_file") from None
         table = sources[origin]
         match = table[table["_line"] == parse_count(raw["from_line"].iloc[i])]
+        key = (str(out["congress_year"].iloc[i]), str(out["round"].iloc[i]), out["status"].iloc[i])
+        if match.empty or (str(match["congress_year"].iloc[0]), str(match["round"].iloc[0]),
+                           match["status"].iloc[0]) != key:
+            raise RawDataError(f"{origin} line {raw['from_line'].iloc[i]} is not congress "
+                               f"{key[0]} round {key[1]} ({key[2]})", file=file,
+                               row=int(line), column="from_line")
         note = match["note"].iloc[0] if len(match) and "note" in match else None
         if not isinstance(note, str) or str(raw["quote"].iloc[i]) not in note:
             raise RawDataError(f"quote not found in the note of {origin} line "
                                f"{raw['from_line'].iloc[i]}", file=file, row=int(line),
                                column="quote")
-        key = (str(out["congress_year"].iloc[i]), str(out["round"].iloc[i]), out["status"].iloc[i])
-        if (str(match["congress_year"].iloc[0]), str(match["round"].iloc[0]),
-                match["status"].iloc[0]) != key:
-            raise RawDataError(f"{origin} line {raw['from_line'].iloc[i]} is not congress "
-                               f"{key[0]} round {key[1]} ({key[2]})", file=file,
-                               row=int(line), column="from_line")
     out["metric"] = raw["metric"]
     out["alternative"] = [parse_share(a) if "," in str(a) else parse_count(a)
                           for a in raw["alternative"]]
     out["approximate"] = raw["approximate"] == "true"
-    out["alternative_source"] = [
-        f"{s}: {q}" + (" (approximate)" if a else "")
+    out["alternative_source"] = [  # the outlet, unless the quote already names it
+        (q if any(w in q for w in s.split() if len(w) > 3) else f"{s}: {q}")
+        + (" (approximate)" if a else "")
         for s, q, a in zip(raw["source"], raw["quote"], out["approximate"], strict=True)]
     out["evidence"] = [sources[f].loc[sources[f]["_line"] == parse_count(n), "note"].iloc[0]
                        for f, n in zip(raw["from_file"], raw["from_line"], strict=True)]
@@ -393,6 +397,12 @@ def _clean_fragments(raw_dir: Path, name: str) -> pd.DataFrame:
         "status": raw["status"],
         "source_url": raw["source_url"],
         "quote": raw["quote"],
+        "base": [base_of_unit(u) for u in raw["unit"]],
+        "scope": "federation",
+        "value_text": raw["value"],
+        "note": pd.NA,
+        "raw_file": name,
+        "raw_line": raw["_line"],
         "_line": raw["_line"],
     })
     counted = out["unit"].isin(["count", "votes", "count_approx", "votes_approx"])
@@ -483,9 +493,10 @@ def build_data(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict
         "results": results,
         "turnout": turnout,
         "turnout_conflicts": _turnout_conflicts(turnout, raw_dir),
-        "federations": pd.concat(
+        "federations": mark_repeats(pd.concat(
             [_clean_fragments(raw_dir, "federation_fragments.csv"),
-             _clean_fragments(raw_dir, "federations_2008.csv")], ignore_index=True),
+             _clean_fragments(raw_dir, "federations_2008.csv"),
+             clean_fragments_more(raw_dir)], ignore_index=True)),
         "federation_summaries": _clean_summaries(raw_dir),
     }
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -68,7 +68,8 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
         leader_share, counts, versions, conflict_rows, shares_flagged, shares_sum,
         voters, registered, turnout_approximate, complete, coverage``. ``complete`` is
         True when every option of the default version has a figure and its shares add up
-        (or every option has a count). ``counts`` is ``published``
+        (or every option has a count), and no source records an option's figure as not
+        found. ``counts`` is ``published``
         when the default version has a count for every option, ``some`` or ``none``;
         ``shares_flagged`` counts the versions whose shares do not add up to 100 within
         rounding; ``voters`` falls back to expressed votes where voters are not published.
@@ -100,7 +101,8 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
             ["_k", "_v"], ascending=False)
         leader = ranked.iloc[0] if len(ranked) and figured.any() else None
         sums_ok = default["shares_sum_ok"].dropna()
-        complete = bool(figured.all() and len(options) >= 1 and (
+        complete = bool(figured.all() and len(options) >= 1
+                        and not group["status"].eq("not_found").any() and (
             (len(sums_ok) and bool(sums_ok.iloc[0]))
             or (len(options) >= 2 and options["votes"].notna().all())))
         if default.empty or not figured.any():

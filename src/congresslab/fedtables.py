@@ -244,7 +244,7 @@ _ROUNDS: tuple[int, ...] = (1, 2)  # 1 = motions, 2 = runoff
 
 
 def _known_years() -> list[int]:
-    """Congress years with national results in ``data/processed`` (see :mod:`congresslab.load`).
+    """Congress years with both rounds in ``national_results.csv`` (see :mod:`congresslab.load`).
 
     Examples
     --------
@@ -253,7 +253,9 @@ def _known_years() -> list[int]:
     """
     from congresslab.load import load_results
 
-    return sorted(int(y) for y in load_results(status=None)["congress_year"].unique())
+    results = load_results(status=None)
+    results = results[results["raw_file"] == "national_results.csv"]
+    return sorted(int(y) for y in results["congress_year"].unique())
 
 
 def _check_year_round(year: object, round: object) -> None:  # noqa: A002

@@ -200,6 +200,7 @@ def plot_participation(ax: plt.Axes | None = None) -> plt.Figure:
     True
     """
     turnout = load_turnout()
+    turnout = turnout[turnout["raw_file"] == "national_turnout.csv"]  # the 2018–2025 congresses
     turnout = turnout.sort_values("status", key=lambda s: s.eq("official")).drop_duplicates(
         ["congress_year", "round"], keep="last").sort_values(["congress_year", "round"])
     if ax is None:

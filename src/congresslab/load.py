@@ -53,7 +53,9 @@ _DTYPES = {
                 "conflict_note": "string", "quote": "string", "members_method": "string"},
     "turnout_conflicts": {"value_used": "Int64"},
     "federations": {"round": "string", "date": "string", "federation_code": "string",
-                    "option": "string", "candidate": "string"},
+                    "option": "string", "candidate": "string", "base": "string",
+                    "scope": "string", "value_text": "string", "note": "string",
+                    "status": "string", "repeats": "string"},
     "federation_summaries": {"round": "Int64", "option": "string"},
 }
 
@@ -214,17 +216,28 @@ def load_turnout_conflicts(year: int | None = None) -> pd.DataFrame:
 
 
 def load_federations(year: int | None = None, metric: str | None = None,
-                     federation: str | None = None) -> pd.DataFrame:
+                     federation: str | None = None, scope: str | None = "federation",
+                     repeats: bool = False) -> pd.DataFrame:
     """Per-federation fragments found in the press (sparse), with canonical codes.
 
     Parameters
     ----------
     year
-        Congress year, including 2008 (Reims) whose rounds are ``motions``, ``1``, ``2``.
+        Congress year, including 2008 (Reims: rounds ``motions``, ``1``, ``2``), 2012 and
+        2015 (``motions``).
     metric
         E.g. ``"votes"``, ``"share"``, ``"members"``, ``"registered"``.
     federation
         Canonical federation code (``"75"``, ``"2A"``, ``"971"``, ``"FFE"``).
+    scope
+        ``"federation"`` (default) or ``"region"`` (regional aggregates printed by the
+        press, without a federation code); ``None`` for both.
+    repeats
+        Keep the rows of ``federation_fragments_more.csv`` that repeat a figure of an
+        earlier file (``repeats`` names it); left out by default.
+
+    Each share says its base (``base``: ``expressed``, ``registered`` or ``not stated``);
+    ``value_text`` is the value as printed, ``raw_file``/``raw_line`` its raw row.
 
     Examples
     --------
@@ -232,8 +245,11 @@ def load_federations(year: int | None = None, metric: str | None = None,
     >>> m.set_index("federation")["value"].astype(int).to_dict()["Paris"]
     3181
     """
-    return _filter(_read("federations"), congress_year=year, metric=metric,
-                   federation_code=federation)
+    frame = _filter(_read("federations"), congress_year=year, metric=metric,
+                    federation_code=federation, scope=scope)
+    if not repeats:
+        frame = frame[frame["repeats"].isna()].reset_index(drop=True)
+    return frame
 
 
 def load_federation_summaries(year: int | None = None) -> pd.DataFrame:
