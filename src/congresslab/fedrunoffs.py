@@ -149,7 +149,7 @@ def unit_versions(fragments: pd.DataFrame, *, candidates: Sequence[str],
             continue
         name = str(g["federation"].iloc[0])
         v1, v2 = _round1(one, candidates), _round2(two, finalists)
-        status = " ".join(g["status"].astype(str)) if "status" in g else ""
+        status = " ".join(g["status"].fillna("").astype(str)) if "status" in g else ""
         flags = ", ".join(w for w in ("PARTIAL", "rounded", "APPROX", "CONFLICT", "typo")
                           if w.lower() in status.lower())
         for i, ((s1, n1), (s2, n2)) in enumerate(product(v1, v2), start=1):
