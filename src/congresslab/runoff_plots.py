@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -56,9 +58,13 @@ def plot_needed(table: pd.DataFrame, *, label: str, got: str, needed: str, title
 
 
 def plot_ranges(table: pd.DataFrame, *, label: str, lower: str, upper: str, title: str,
-                point: str | None = None, xlabel: str = "%", xlim: tuple[float, float] = (0, 100),
+                point: str | Sequence[str] | None = None, point_label: str | None = None,
+                xlabel: str = "%", xlim: tuple[float, float] = (0, 100),
                 ax: plt.Axes | None = None) -> plt.Figure:
-    """Horizontal intervals ``[lower, upper]`` per row, with an optional point marker.
+    """Horizontal intervals ``[lower, upper]`` per row, with optional point markers.
+
+    ``point`` names one column or several (all drawn with the same marker, labelled once
+    as ``point_label``, default the column name); NaN points are not drawn.
 
     A row whose two ends coincide is drawn as a short tick, so that a single published
     figure and a range of conflicting ones are told apart.
@@ -79,13 +85,16 @@ def plot_ranges(table: pd.DataFrame, *, label: str, lower: str, upper: str, titl
               label="range (bounds or conflicting figures)")
     ax.plot(table[lower], y, "|", color="black", markersize=10)
     ax.plot(table[upper], y, "|", color="black", markersize=10)
-    if point is not None:
-        ax.plot(table[point], y, "o", color="#e4007c", label=point)
+    columns = [point] if isinstance(point, str) else list(point or [])
+    for k, col in enumerate(columns):
+        ax.plot(table[col], y, "o", color="#e4007c",
+                label=(point_label or col) if k == 0 else None)
     ax.set_yticks(y, table[label].astype(str))
     ax.set_xlim(*xlim)
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2,
+              frameon=False)
     fig.tight_layout()
     return fig
 

@@ -289,27 +289,32 @@ class Runoff:
 
 
 # --------------------------------------------------------------------- from the tables
-def runoff_table(year: int, *, party: str = "PS", status: str | None = "official",
-                 r1_blank_rate: float | None = None) -> Runoff:
+def runoff_table(year: int, *, party: str = "PS", r1_blank_rate: float | None = None,
+                 **published: object) -> Runoff:
     """The runoff of one vote, from the project's processed tables.
 
     Parameters
     ----------
     year, party
         The vote (``party`` as in the processed tables, ``"PS"`` by default).
-    status
-        Which version of the figures (see the loaders).
     r1_blank_rate
-        PS 2025 only: passed to :func:`congresslab.scenarios.national_table`.
+        PS 2023/2025 only: passed to :func:`congresslab.scenarios.national_table`.
+    **published
+        Other parties: passed to :func:`congresslab.runoff_sources.party_runoff` (the
+        bases of shares-only rounds, ``registered``, ...).
 
     Examples
     --------
     >>> r = runoff_table(2023)
     >>> r.winner, r.eliminated
     ('Olivier Faure', ['Hélène Geoffroy'])
+    >>> runoff_table(2022, party="LR").eliminated
+    ['Aurélien Pradié']
     """
     if party != "PS":
-        raise RunoffError(f"party {party!r}: no runoff table yet")
+        from congresslab.runoff_sources import party_runoff
+
+        return party_runoff(party, year, **published)  # type: ignore[arg-type]
     from congresslab.scenarios import national_table
 
     return national_table(year, r1_blank_rate=r1_blank_rate).to_runoff()

@@ -12,6 +12,11 @@ totals. This module makes the assumptions explicit and shows what follows from e
   how the newcomers of the runoff voted);
 * :func:`tipping_point` — the share of the third-placed motion's voters the runner-up needed.
 
+These are the PS-specific callers of the generic engine :mod:`congresslab.runoffs`, which
+handles any two-round vote (any set of eliminated candidates, endorsement splits as
+scenario inputs, bounds under loyalty assumptions); :meth:`NationalTable.to_runoff`
+converts.
+
 The model of a scenario (all shares of first-round *expressed* voters):
 
 * a share ``loyalty`` of each finalist's voters votes for the same finalist again, a share
