@@ -249,3 +249,24 @@ def test_max_newcomers_narrows_and_zero_newcomers_pins_the_closed_case():
     assert capped.loc[key, "lower"] > free.loc[key, "lower"]
     with pytest.raises(RunoffError, match="max_newcomers"):
         constrained_bounds(r, max_newcomers=-1)
+
+
+def test_runoff_table_versions_and_parties():
+    from congresslab.runoffs import runoff_table
+
+    official, provisional = runoff_table(2023), runoff_table(2023, status="provisional")
+    assert (official.margin, provisional.margin) == (513.0, 393.0)
+    assert any("provisional" in a for a in provisional.assumptions)
+    # with newcomers split evenly the tipping point depends on round 1 only; the implied
+    # split moves with the count, and so does the tipping point once newcomers lean
+    assert tipping_point(official) == pytest.approx(tipping_point(provisional))
+    assert implied_split(official)["free_to_leader"] != implied_split(provisional)[
+        "free_to_leader"]
+    assert tipping_point(official, newcomers_to_leader=0.7) != pytest.approx(
+        tipping_point(provisional, newcomers_to_leader=0.7))
+    lr = runoff_table(2022, party="LR")
+    assert (lr.winner, lr.eliminated) == ("Eric Ciotti", ["Aurélien Pradié"])
+    with pytest.raises(ValueError, match="status"):
+        runoff_table(2023, status="rumour")
+    with pytest.raises(ValueError, match="r2_expressed="):
+        runoff_table(2021, party="LR")

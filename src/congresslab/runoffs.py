@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 
 import numpy as np
@@ -289,14 +289,18 @@ class Runoff:
 
 
 # --------------------------------------------------------------------- from the tables
-def runoff_table(year: int, *, party: str = "PS", r1_blank_rate: float | None = None,
-                 **published: object) -> Runoff:
+def runoff_table(year: int, *, party: str = "PS", status: str = "default",
+                 r1_blank_rate: float | None = None, **published: object) -> Runoff:
     """The runoff of one vote, from the project's processed tables.
 
     Parameters
     ----------
     year, party
         The vote (``party`` as in the processed tables, ``"PS"`` by default).
+    status
+        PS: the runoff's version (``"default"`` = official, ``"provisional"``); other
+        parties: the normalised status of the figures used (``"default"`` = official or
+        said official by a secondary source).
     r1_blank_rate
         PS 2023/2025 only: passed to :func:`congresslab.scenarios.national_table`.
     **published
@@ -308,16 +312,25 @@ def runoff_table(year: int, *, party: str = "PS", r1_blank_rate: float | None = 
     >>> r = runoff_table(2023)
     >>> r.winner, r.eliminated
     ('Olivier Faure', ['Hélène Geoffroy'])
+    >>> runoff_table(2023, status="provisional").second.tolist()
+    [12076.0, 11683.0]
     >>> runoff_table(2022, party="LR").eliminated
     ['Aurélien Pradié']
     """
     if party != "PS":
         from congresslab.runoff_sources import party_runoff
 
+        if status != "default":
+            published["status"] = (status,)
         return party_runoff(party, year, **published)  # type: ignore[arg-type]
     from congresslab.scenarios import national_table
 
-    return national_table(year, r1_blank_rate=r1_blank_rate).to_runoff()
+    table = national_table(year, r1_blank_rate=r1_blank_rate, runoff_status=status)
+    runoff = table.to_runoff()
+    if status != "default":
+        runoff = replace(runoff, assumptions=runoff.assumptions + (f"runoff: the {status} "
+                                                                   "count",))
+    return runoff
 
 
 # --------------------------------------------------------------------- scenarios

@@ -126,7 +126,8 @@ def _one(frame: pd.DataFrame, column: str) -> float | None:
     return float(frame[column].iloc[0])
 
 
-def national_table(year: int, *, r1_blank_rate: float | None = None) -> NationalTable:
+def national_table(year: int, *, r1_blank_rate: float | None = None,
+                   runoff_status: str = "default") -> NationalTable:
     """National counts of both rounds, completed with explicit assumptions.
 
     Parameters
@@ -137,6 +138,10 @@ def national_table(year: int, *, r1_blank_rate: float | None = None) -> National
         Share of round-1 voters who voted blank or null, used only where round-1 expressed
         votes are not published (2025). Default: the runoff's published rate
         (2025: 355 / 25,164 = 1.41 %).
+    runoff_status
+        Which version of the runoff: ``"default"`` (the official count) or a status of
+        :func:`~congresslab.load.load_results`, e.g. ``"provisional"`` (2023: before the
+        *commission de récolement*).
 
     Returns
     -------
@@ -156,13 +161,14 @@ def national_table(year: int, *, r1_blank_rate: float | None = None) -> National
     'round-1 expressed votes are not published: 24,'
     """
     r1 = load_results(year, round=1)
-    r2 = load_results(year, round=2)
+    r2 = load_results(year, round=2, status=runoff_status)
     if len(r2) != 2 or r2["votes"].isna().any() or len(r1) < 3:
         raise ValueError(
             f"congress {year}: national transfer scenarios need a two-candidate runoff with "
             "published counts and at least three motions (available: 2023, 2025)")
     t1 = load_turnout(year, round=1, status="official")
-    t2 = load_turnout(year, round=2, status="official")
+    t2 = load_turnout(year, round=2,
+                      status="official" if runoff_status == "default" else runoff_status)
     assumptions: list[str] = []
     r1_voters, r1_expressed = _one(t1, "voters"), _one(t1, "expressed")
     r2_expressed = float(r2["votes"].sum())
