@@ -78,6 +78,14 @@ def test_ump_2012_three_counts_visible():
     assert default["votes"].tolist() == [86911, 85959]  # the later decision (CONARE)
 
 
+def test_turnout_and_results_name_the_same_votes():
+    r = cl.load_results(status=None, party=None, vote_kind=None)
+    t = cl.load_turnout(status=None, party=None, vote_kind=None)
+    keys = ["party", "congress_year", "round", "vote_kind"]
+    votes = set(map(tuple, r[keys].astype(str).values))
+    assert set(map(tuple, t[keys].astype(str).values)) <= votes
+
+
 def test_vote_kinds_never_mixed():
     assert cl.load_results(1994, round=1).empty  # delegates and national council only
     delegates = cl.load_results(1994, round=1, vote_kind="delegates")
@@ -179,6 +187,9 @@ def test_default_prefers_shares_that_add_up():
     ("NOT A MEMBERS' VOTE (delegates' final vote at congress); unknown", "unknown", False,
      False, "delegates"),
     ("official (rounded count)", "official", False, False, None),
+    ("unknown; NOTE national council, not members", "unknown", False, False,
+     "national_council"),
+    ("official (delegates, not members)", "official", False, False, "delegates"),
 ])
 def test_normalise_status(text, status, conflict, approximate, kind):
     s = normalise_status(text)
@@ -268,6 +279,15 @@ def _edit(raw: Path, name: str, old: str, new: str) -> None:
      r"turnout_alternatives.csv, row 6, column 'from_line': .* is not congress 2025"),
     ("turnout_alternatives.csv", "registered,38 815,false", "registered,38 815,maybe",
      r"turnout_alternatives.csv, row 6, column 'approximate'"),
+    ("turnout_percentages.csv", "contre 72,14 % à Brest", "contre 72,15 % à Brest",
+     r"turnout_percentages.csv, row 3, column 'quote': quote not found"),
+    ("turnout_percentages.csv", "history_turnout.csv,3,\"72,14\"",
+     "history_turnout.csv,3,\"72,15\"",
+     r"turnout_percentages.csv, row 3, column 'participation_pct': '72,15' is not in"),
+    ("turnout_percentages.csv", "history_turnout.csv,3,", "history_turnout.csv,99,",
+     r"turnout_percentages.csv, row 3, column 'from_line': history_turnout.csv has no line"),
+    ("turnout_percentages.csv", "history_turnout.csv,3,", "national_turnout.csv,3,",
+     r"turnout_percentages.csv, row 3, column 'from_file': not a turnout file"),
 ])
 def test_bad_history_input_names_file_row_column(tmp_path, name, old, new, pattern):
     raw = _raw_copy(tmp_path)
@@ -310,6 +330,14 @@ def test_congresses_one_row_per_congress():
     assert len(every) > len(c)
 
 
+def test_published_turnout_percentages():
+    t = cl.load_turnout(1997, round="motions")
+    assert sorted(t["participation_published_pct"].tolist()) == [72.14, 72.49]  # conflict
+    lr = vote_coverage("LR").set_index(["congress_year", "round"])
+    assert lr.loc[(2022, 2), "participation_pct"] in (69.75, 69.70)
+    assert pd.isna(cl.load_turnout(2025, round=2)["participation_published_pct"]).all()
+
+
 def test_vote_coverage_grades():
     v = vote_coverage("PS").set_index(["congress_year", "round", "vote_kind"])
     assert v.loc[(2023, 2, "members_leadership"), "coverage"] == "full"
@@ -343,3 +371,16 @@ def test_2008_federations_with_both_rounds():
     assert len(regions) and regions["federation_code"].isna().all()
     assert more.loc[more["value_text"] == "820 (56.75%)", "metric"].tolist() == ["votes",
                                                                                "share"]
+
+
+def test_compare_statuses_refuses_several_versions_per_status():
+    with pytest.raises(ValueError, match="several versions with the same status"):
+        cl.compare_statuses(2008, 1)
+    assert cl.compare_statuses(2023, 2)["votes_change"].tolist() == [-56, -176]
+
+
+def test_rounds_lists_versions_of_old_votes():
+    r = cl.rounds(2008)
+    assert set(r["round"]) == {"motions", 1, 2}
+    assert r.groupby("round")["is_default"].sum().to_dict() == {"motions": 1, 1: 1, 2: 1}
+    assert len(r) == r["version"].nunique()

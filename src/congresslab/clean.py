@@ -43,6 +43,7 @@ from congresslab.fedfragments import base_of_unit, clean_fragments_more, mark_re
 from congresslab.history import (
     RESULT_COLUMNS,
     TURNOUT_COLUMNS,
+    attach_participation,
     clean_history_results,
     clean_history_turnout,
 )
@@ -486,8 +487,10 @@ def build_data(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict
     turnout = _blank_null_derivations(_fill_expressed_from_results(turnout, results))
     results = _combine(results, [clean_history_results(raw_dir, n) for n in
                                  ("history_results.csv", "other_parties_results.csv")])
+    turnout = turnout.assign(participation_published_pct=pd.NA,
+                             participation_published_approximate=pd.NA)
     turnout = _combine(turnout[TURNOUT_COLUMNS], [
-        clean_history_turnout(raw_dir, n) for n in
+        attach_participation(clean_history_turnout(raw_dir, n), raw_dir) for n in
         ("history_turnout.csv", "other_parties_turnout.csv")])
     tables = {
         "results": results,

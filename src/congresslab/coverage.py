@@ -50,7 +50,11 @@ def _turnout_figure(rows: pd.DataFrame, metric: str) -> tuple[object, bool]:
         _d=~rows["is_default"], _a=rows["approximate"],
         _s=rows["status"].map(lambda s: STATUS_RANK.index(s) if s in STATUS_RANK else 0))
     best = order.sort_values(["_d", "_a", "_s"], kind="stable").iloc[0]
-    return int(best[metric]), bool(best["approximate"])
+    approximate = bool(best["approximate"])
+    if metric == "participation_published_pct":
+        return float(best[metric]), approximate or bool(
+            best["participation_published_approximate"])
+    return int(best[metric]), approximate
 
 
 def vote_coverage(party: str | None = None) -> pd.DataFrame:
@@ -66,7 +70,9 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``party, congress_year, place, round, vote_kind, date, options, leader,
         leader_share, counts, versions, conflict_rows, shares_flagged, shares_sum,
-        voters, registered, turnout_approximate, complete, coverage``. ``complete`` is
+        voters, registered, participation_pct, turnout_approximate, complete, coverage``.
+        ``participation_pct`` is the turnout percentage as published
+        (``turnout_percentages.csv``), not computed. ``complete`` is
         True when every option of the default version has a figure and its shares add up
         (or every option has a count), and no source records an option's figure as not
         found. ``counts`` is ``published``
@@ -96,6 +102,7 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
         if pd.isna(voters):
             voters, approx_v = _turnout_figure(t, "expressed")
         registered, approx_r = _turnout_figure(t, "registered")
+        participation, approx_p = _turnout_figure(t, "participation_published_pct")
         ranked = options.assign(_k=options["share_pct"].fillna(-1),
                                 _v=options["votes"].fillna(-1)).sort_values(
             ["_k", "_v"], ascending=False)
@@ -129,7 +136,8 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
             "shares_flagged": int(flags.eq(False).sum()),
             "shares_sum": default["shares_sum"].iloc[0] if len(default) else pd.NA,
             "voters": voters, "registered": registered,
-            "turnout_approximate": approx_v or approx_r,
+            "participation_pct": participation,
+            "turnout_approximate": approx_v or approx_r or approx_p,
             "complete": complete,
             "coverage": coverage,
         })
@@ -137,6 +145,7 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
     for col in ("voters", "registered"):
         out[col] = out[col].astype("Int64")
     out["leader_share"] = out["leader_share"].astype("Float64")
+    out["participation_pct"] = out["participation_pct"].astype("Float64")
     out["shares_sum"] = out["shares_sum"].astype("Float64")
     order = out.assign(_p=out["party"].ne("PS"), _r=out["round"].map(_ROUND_ORDER))
     return out.loc[order.sort_values(["_p", "party", "congress_year", "_r", "vote_kind"]).index
@@ -212,6 +221,7 @@ def congresses(party: str | None = "PS") -> pd.DataFrame:
             "non_members_vote_leader": others["leader"].iloc[-1] if len(others) else pd.NA,
             "voters": first["voters"] if first is not None else pd.NA,
             "registered": first["registered"] if first is not None else pd.NA,
+            "participation_pct": first["participation_pct"] if first is not None else pd.NA,
             "coverage": ("full" if grades == {"full"} else "missing"
                          if grades <= {"missing"} else "partial"),
             "conflict_rows": int(group["conflict_rows"].sum()),
@@ -220,6 +230,7 @@ def congresses(party: str | None = "PS") -> pd.DataFrame:
     out = pd.DataFrame(rows)
     for col in ("voters", "registered"):
         out[col] = out[col].astype("Int64")
+    out["participation_pct"] = out["participation_pct"].astype("Float64")
     return out
 
 

@@ -48,6 +48,13 @@ and return rows in the schema of ``results.csv`` / ``turnout.csv`` (see
     source whose shares do not add up is flagged, not fixed, and not an error; so is a
     version whose counts and shares disagree (``counts_shares_ok``).
 
+The PS congresses 2018–2025 (``national_results.csv``, cleaned by :mod:`congresslab.clean`)
+have one version per status, the official one being the default. In ``turnout.csv`` each
+raw row is its own version and the default is chosen by the same rule, completeness
+counting the published figures; turnout percentages printed without counts come from the
+transcription ``turnout_percentages.csv`` (:func:`attach_participation`), never from
+parsing free text.
+
 Malformed cells (a count that is not a number, an unknown round or party) raise
 :class:`~congresslab.raw.RawDataError` naming file, row and column.
 """
@@ -71,6 +78,7 @@ __all__ = [
     "default_rank",
     "clean_history_results",
     "clean_history_turnout",
+    "attach_participation",
     "mark_versions",
 ]
 
@@ -142,8 +150,9 @@ def normalise_status(text: object) -> dict[str, object]:
         not_members = ("national_council" if "conseil national" in head_low
                        or "national council" in head_low else "delegates")
         rest = rest.strip()
-    elif "conseil national, not members" in low or "delegates, not members" in low:
-        not_members = "national_council" if "conseil national" in low else "delegates"
+    elif "not members" in low:  # "NOTE national council, not members", "(delegates, not members)"
+        not_members = ("national_council" if "conseil national" in low
+                       or "national council" in low else "delegates")
     rest_low = rest.lower()
     if rest_low.startswith("not found"):
         status = "not_found"
@@ -505,7 +514,7 @@ TURNOUT_COLUMNS = [
     "blank_null_method", "participation_pct", "derivation", "conflict", "note", "source",
     "party", "vote_kind", "vote_name", "members", "members_method", "version", "is_default",
     "status_text", "conflict_note", "approximate", "superseded", "quote", "raw_file",
-    "raw_line",
+    "raw_line", "participation_published_pct", "participation_published_approximate",
 ]
 
 
@@ -569,4 +578,57 @@ def clean_history_turnout(raw_dir: Path, name: str) -> pd.DataFrame:
     out["share_text"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["version_key"] = [repr(k) for k in out["_order"]]
     out = mark_versions(out, ["party", "congress_year", "round", "vote_kind"])
+    out["participation_published_pct"] = pd.Series(pd.NA, index=out.index, dtype="Float64")
+    out["participation_published_approximate"] = pd.Series(pd.NA, index=out.index,
+                                                           dtype="boolean")
     return out[TURNOUT_COLUMNS]
+
+
+def attach_participation(turnout: pd.DataFrame, raw_dir: Path,
+                         name: str = "turnout_percentages.csv") -> pd.DataFrame:
+    """Fill ``participation_published_pct`` from the transcribed percentages of ``name``.
+
+    Each row names a raw turnout row (``from_file``, ``from_line``) and quotes it; the
+    quote must be in that row's ``quote`` or ``status`` and contain the figure, else
+    :class:`~congresslab.raw.RawDataError` names file, row and column.
+    """
+    file = str(raw_dir / name)
+    raw = read_raw(name, raw_dir, verify=False)
+    turnout = turnout.copy()
+    sources: dict[str, pd.DataFrame] = {}
+    for r in raw.itertuples(index=False):
+        line = int(r._0)
+        if r.from_file not in ("history_turnout.csv", "other_parties_turnout.csv"):
+            raise RawDataError(f"not a turnout file: {r.from_file!r}", file=file, row=line,
+                               column="from_file")
+        table = sources.setdefault(r.from_file, read_raw(r.from_file, raw_dir, verify=False))
+        try:
+            target = parse_count(r.from_line)
+        except ValueError as err:
+            raise RawDataError(str(err), file=file, row=line, column="from_line") from None
+        match = table[table["_line"] == target]
+        if match.empty:
+            raise RawDataError(f"{r.from_file} has no line {r.from_line}", file=file,
+                               row=line, column="from_line")
+        texts = f"{match['quote'].iloc[0]} {match['status'].iloc[0]}"
+        if not isinstance(r.quote, str) or r.quote not in texts:
+            raise RawDataError(f"quote not found in {r.from_file} line {r.from_line}",
+                               file=file, row=line, column="quote")
+        if str(r.participation_pct) not in r.quote:
+            raise RawDataError(f"{r.participation_pct!r} is not in the quote", file=file,
+                               row=line, column="participation_pct")
+        if r.approximate not in ("true", "false"):
+            raise RawDataError(f"approximate must be true or false, not {r.approximate!r}",
+                               file=file, row=line, column="approximate")
+        try:
+            value = parse_share(r.participation_pct)
+        except ValueError as err:
+            raise RawDataError(str(err), file=file, row=line,
+                               column="participation_pct") from None
+        if value is None or not 0 <= value <= 100:
+            raise RawDataError(f"not a percentage between 0 and 100: {r.participation_pct!r}",
+                               file=file, row=line, column="participation_pct")
+        at = (turnout["raw_file"] == r.from_file) & (turnout["raw_line"] == target)
+        turnout.loc[at, "participation_published_pct"] = value
+        turnout.loc[at, "participation_published_approximate"] = r.approximate == "true"
+    return turnout
