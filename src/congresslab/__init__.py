@@ -5,6 +5,7 @@ Public names are imported when first used (the command line starts fast); the la
 * :mod:`congresslab.data` — raw sources, cleaning, loaders, federation tables;
 * :mod:`congresslab.transfers` — the transfer engine (:func:`estimate`);
 * :mod:`congresslab.sim` — SIMULATED congresses with a known truth;
+* :mod:`congresslab.runoffs` — national arithmetic of any two-round vote (any party);
 * :mod:`congresslab.scenarios`, :mod:`congresslab.figures`, :mod:`congresslab.report`;
 * :mod:`congresslab.cli` — the ``congresslab`` command; :mod:`congresslab.errors`.
 
@@ -23,6 +24,7 @@ _WHERE = {
     "paths": "congresslab.paths",
     "benchmarks": "congresslab.benchmarks",
     "scenarios": "congresslab.scenarios",
+    "runoffs": "congresslab.runoffs",
     "sim": "congresslab.sim",
     "estimate": "congresslab.transfers",
     "TransferResults": "congresslab.transfers",

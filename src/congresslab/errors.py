@@ -28,6 +28,7 @@ __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "ClassroomError",
+    "RunoffError",
     "os_message",
 ]
 
@@ -120,6 +121,10 @@ class ConvergenceWarning(UserWarning):
 
 class ClassroomError(ValueError):
     """Bad input to the classroom kit; the message names the option or file."""
+
+
+class RunoffError(ValueError):
+    """A runoff table or scenario that cannot be used, with the reason."""
 
 
 def os_message(err: OSError) -> str:

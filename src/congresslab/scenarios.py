@@ -12,6 +12,11 @@ totals. This module makes the assumptions explicit and shows what follows from e
   how the newcomers of the runoff voted);
 * :func:`tipping_point` — the share of the third-placed motion's voters the runner-up needed.
 
+These are the PS-specific callers of the generic engine :mod:`congresslab.runoffs`, which
+handles any two-round vote (any set of eliminated candidates, endorsement splits as
+scenario inputs, bounds under loyalty assumptions); :meth:`NationalTable.to_runoff`
+converts.
+
 The model of a scenario (all shares of first-round *expressed* voters):
 
 * a share ``loyalty`` of each finalist's voters votes for the same finalist again, a share
@@ -41,7 +46,9 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
+from congresslab import runoffs
 from congresslab.data.load import load_results, load_turnout
+from congresslab.runoffs import Runoff
 
 __all__ = [
     "NationalTable",
@@ -100,6 +107,18 @@ class NationalTable:
         """Third-placed motion (eliminated)."""
         return str(self.first.index[2])
 
+    def to_runoff(self) -> Runoff:
+        """The same table as a generic :class:`~congresslab.runoffs.Runoff`.
+
+        Examples
+        --------
+        >>> national_table(2023).to_runoff().eliminated
+        ['Hélène Geoffroy']
+        """
+        return Runoff(f"PS {self.year}", self.first, self.second, self.r1_expressed,
+                      self.r2_expressed, self.r1_voters, self.r2_voters, self.registered,
+                      tuple(self.assumptions))
+
 
 def _one(frame: pd.DataFrame, column: str) -> float | None:
     if frame.empty or pd.isna(frame[column].iloc[0]):
@@ -107,7 +126,8 @@ def _one(frame: pd.DataFrame, column: str) -> float | None:
     return float(frame[column].iloc[0])
 
 
-def national_table(year: int, *, r1_blank_rate: float | None = None) -> NationalTable:
+def national_table(year: int, *, r1_blank_rate: float | None = None,
+                   runoff_status: str = "default") -> NationalTable:
     """National counts of both rounds, completed with explicit assumptions.
 
     Parameters
@@ -118,6 +138,10 @@ def national_table(year: int, *, r1_blank_rate: float | None = None) -> National
         Share of round-1 voters who voted blank or null, used only where round-1 expressed
         votes are not published (2025). Default: the runoff's published rate
         (2025: 355 / 25,164 = 1.41 %).
+    runoff_status
+        Which version of the runoff: ``"default"`` (the official count) or a status of
+        :func:`~congresslab.data.load.load_results`, e.g. ``"provisional"`` (2023: before the
+        *commission de récolement*).
 
     Returns
     -------
@@ -137,13 +161,14 @@ def national_table(year: int, *, r1_blank_rate: float | None = None) -> National
     'round-1 expressed votes are not published: 24,'
     """
     r1 = load_results(year, round=1)
-    r2 = load_results(year, round=2)
+    r2 = load_results(year, round=2, status=runoff_status)
     if len(r2) != 2 or r2["votes"].isna().any() or len(r1) < 3:
         raise ValueError(
             f"congress {year}: national transfer scenarios need a two-candidate runoff with "
             "published counts and at least three motions (available: 2023, 2025)")
     t1 = load_turnout(year, round=1, status="official")
-    t2 = load_turnout(year, round=2, status="official")
+    t2 = load_turnout(year, round=2,
+                      status="official" if runoff_status == "default" else runoff_status)
     assumptions: list[str] = []
     r1_voters, r1_expressed = _one(t1, "voters"), _one(t1, "expressed")
     r2_expressed = float(r2["votes"].sum())
@@ -216,21 +241,15 @@ def implied_split(year: int | NationalTable, *, loyalty: float = 1.0, crossover:
     retention = loyalty + crossover if retention is None else retention
     if not (0 < retention <= 1 and 0 <= newcomers_to_leader <= 1):
         raise ValueError("retention must be in (0, 1] and newcomers_to_leader in [0, 1]")
-    f1, m1, v1 = (float(table.first.iloc[i]) for i in range(3))
-    others = float(table.first.iloc[3:].sum())
-    f2, m2 = (float(v) for v in table.second)
-    returning = (loyalty + crossover) * (f1 + m1) + retention * (v1 + others)
-    newcomers = table.r2_expressed - returning
-    to_leader = f2 - loyalty * f1 - crossover * m1 - newcomers_to_leader * newcomers
-    to_runner = m2 - loyalty * m1 - crossover * f1 - (1 - newcomers_to_leader) * newcomers
-    chose = to_leader + to_runner
-    share = 100 * to_leader / chose if chose > 0 else float("nan")
+    # the third-placed motion and any smaller ones are the generic engine's free group
+    s = runoffs.implied_split(table.to_runoff(), loyalty=loyalty, crossover=crossover,
+                              retention=retention, newcomers_to_leader=newcomers_to_leader)
     return {
         "loyalty": loyalty, "crossover": crossover, "retention": retention,
-        "newcomers_to_leader": newcomers_to_leader, "newcomers": newcomers,
-        "third_to_leader": to_leader, "third_to_runner_up": to_runner,
-        "third_to_leader_pct": share, "third_to_runner_up_pct": 100 - share,
-        "feasible": bool(newcomers >= 0 and 0 <= share <= 100),
+        "newcomers_to_leader": newcomers_to_leader, "newcomers": s["newcomers"],
+        "third_to_leader": s["free_to_leader"], "third_to_runner_up": s["free_to_runner_up"],
+        "third_to_leader_pct": s["free_to_leader_pct"],
+        "third_to_runner_up_pct": s["free_to_runner_up_pct"], "feasible": s["feasible"],
     }
 
 
@@ -273,14 +292,12 @@ def tipping_point(year: int | NationalTable, *, loyalty: float = 1.0, crossover:
     55.3
     """
     table = year if isinstance(year, NationalTable) else national_table(year)
-    s = implied_split(table, loyalty=loyalty, crossover=crossover, retention=retention,
-                      newcomers_to_leader=newcomers_to_leader)
-    f1, m1 = float(table.first.iloc[0]), float(table.first.iloc[1])
-    chose = s["third_to_leader"] + s["third_to_runner_up"]
-    base_leader = loyalty * f1 + crossover * m1 + newcomers_to_leader * s["newcomers"]
-    base_runner = loyalty * m1 + crossover * f1 + (1 - newcomers_to_leader) * s["newcomers"]
-    # runner-up wins when base_runner + q·chose > base_leader + (1 − q)·chose
-    return 100 * float(np.clip((base_leader - base_runner + chose) / (2 * chose), 0, 1))
+    implied_split(table, loyalty=loyalty, crossover=crossover, retention=retention,
+                  newcomers_to_leader=newcomers_to_leader)  # the checks
+    q = runoffs.tipping_point(table.to_runoff(), candidate=table.runner_up, loyalty=loyalty,
+                              crossover=crossover, retention=retention,
+                              newcomers_to_leader=newcomers_to_leader)
+    return float(np.clip(q, 0, 100))
 
 
 def national_bounds(year: int | NationalTable, registered: float | None = None) -> pd.DataFrame:

@@ -1,0 +1,36 @@
+"""National transfer arithmetic for any two-round vote, of any party.
+
+* :mod:`~congresslab.runoffs.engine` — :class:`Runoff` (any eliminated candidates, any pair
+  of finalists), implied splits, scenario tables, tipping points and bounds, with the
+  assumptions (loyalty, crossover, newcomers, endorsements) as explicit inputs;
+* :mod:`~congresslab.runoffs.sources` — a vote's :class:`Runoff` from the published figures,
+  every version kept and conflicts refused rather than resolved silently;
+* :mod:`~congresslab.runoffs.compare` — several runoffs side by side;
+* :mod:`~congresslab.runoffs.federations` — federations that published both rounds
+  (Reims 2008) as real units, with Duncan–Davis bounds;
+* :mod:`~congresslab.runoffs.plots` — needed-versus-received and range figures.
+"""
+
+from congresslab.errors import RunoffError
+from congresslab.runoffs.engine import (
+    Runoff,
+    constrained_bounds,
+    duncan_davis_bounds,
+    implied_split,
+    needed_summary,
+    runoff_table,
+    scenario_table,
+    tipping_point,
+)
+
+__all__ = [
+    "RunoffError",
+    "Runoff",
+    "runoff_table",
+    "implied_split",
+    "scenario_table",
+    "tipping_point",
+    "needed_summary",
+    "duncan_davis_bounds",
+    "constrained_bounds",
+]

@@ -1,0 +1,750 @@
+"""National arithmetic for any two-round vote: eliminated candidates, two finalists, counts.
+
+A :class:`Runoff` holds the national counts of round 1 (every candidate or motion) and of the
+runoff (two finalists), with every assumption used to complete them listed in plain words.
+It is built from explicit counts (:meth:`Runoff.from_counts`), from published shares and a
+stated base (:meth:`Runoff.from_shares`), or from the project's tables
+(:func:`runoff_table`). National totals do not identify where the eliminated candidates'
+voters went; the functions below make every assumption an explicit argument:
+
+* :func:`implied_split` — the split of the eliminated voters implied by the runoff totals
+  under one scenario;
+* :func:`scenario_table` — the same over a grid of scenarios;
+* :func:`tipping_point` / :func:`needed_summary` — what share of the eliminated voters a
+  finalist needed to draw level;
+* :func:`duncan_davis_bounds` — the logical bounds of every cell, assuming nothing but a
+  closed electorate;
+* :func:`constrained_bounds` — the same bounds when the finalists' own voters are assumed
+  mostly loyal (a linear program; without constraints it gives the Duncan–Davis bounds).
+
+The scenario model (shares of round-1 *expressed* voters):
+
+* a share ``loyalty`` of each finalist's round-1 voters votes for the same finalist in the
+  runoff, a share ``crossover`` for the other finalist, the rest for neither;
+* a share ``retention`` of each eliminated candidate's voters votes for a finalist (one
+  number, or one per eliminated candidate; default ``loyalty + crossover``);
+* ``fixed_splits`` fixes how some eliminated candidates' finalist votes split (an
+  *endorsement scenario*, e.g. ``{"Xavier Bertrand": {"Valérie Pécresse": 0.8}}``): it is an
+  input, never a finding;
+* every other runoff vote comes from a *newcomer* (did not express a vote in round 1), and a
+  share ``newcomers_to_leader`` of them voted for the finalist placed first in round 1.
+  The turnout drift between the rounds is absorbed here: when the returning voters alone
+  exceed the runoff's expressed votes, newcomers are negative and the scenario infeasible.
+
+The votes of the *free* eliminated candidates (those without a fixed split) for each
+finalist are then what is left of the finalist's runoff total, and their split is implied.
+
+Examples
+--------
+>>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48}, label="toy")
+>>> r.leader, r.runner_up, r.eliminated, r.winner, r.margin
+('A', 'B', ['C'], 'A', 4.0)
+>>> s = implied_split(r)
+>>> s["free_to_leader"], s["free_to_runner_up"], s["feasible"]
+(7.0, 13.0, True)
+>>> round(tipping_point(r), 1)   # share of C's finalist votes B needed (B got 65 %)
+75.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from congresslab.errors import RunoffError
+
+__all__ = [
+    "RunoffError",
+    "Runoff",
+    "runoff_table",
+    "implied_split",
+    "scenario_table",
+    "tipping_point",
+    "needed_summary",
+    "duncan_davis_bounds",
+    "constrained_bounds",
+]
+
+
+def _number(value: object, what: str) -> float:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RunoffError(f"{what}: {value!r} is not a number") from None
+    if not math.isfinite(out) or out < 0:
+        raise RunoffError(f"{what}: {value!r} must be a finite non-negative number")
+    return out
+
+
+def _series(values: Mapping[str, object], what: str) -> pd.Series:
+    if not isinstance(values, Mapping | pd.Series) or len(values) == 0:
+        raise RunoffError(f"{what}: a mapping candidate → number is required")
+    names = [str(k) for k in values.keys()]
+    if len(set(names)) != len(names):
+        raise RunoffError(f"{what}: duplicate candidate names {names}")
+    return pd.Series({str(k): _number(v, f"{what}[{k!r}]") for k, v in values.items()},
+                     dtype=float)
+
+
+@dataclass(frozen=True)
+class Runoff:
+    """National counts of a two-round vote and the assumptions behind them.
+
+    Attributes
+    ----------
+    label
+        What vote this is (e.g. ``"PS 2008 (Reims)"``).
+    first
+        Round-1 expressed votes per candidate, in decreasing order.
+    second
+        Runoff votes of the two finalists, in their round-1 order (leader first).
+    r1_expressed, r2_expressed
+        Expressed votes of each round (``r2_expressed`` is the finalists' total).
+    r1_voters, r2_voters, registered
+        Turnout figures, ``None`` where not published.
+    assumptions
+        Plain-language list of every assumption used to complete the table.
+    """
+
+    label: str
+    first: pd.Series
+    second: pd.Series
+    r1_expressed: float
+    r2_expressed: float
+    r1_voters: float | None = None
+    r2_voters: float | None = None
+    registered: float | None = None
+    assumptions: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        first = _series(self.first, f"{self.label}: round 1")
+        second = _series(self.second, f"{self.label}: runoff")
+        if len(first) < 3:
+            raise RunoffError(f"{self.label}: round 1 needs at least three candidates (two "
+                              f"finalists and one eliminated), got {list(first.index)}")
+        if len(second) != 2:
+            raise RunoffError(f"{self.label}: the runoff needs exactly two finalists, got "
+                              f"{list(second.index)}")
+        unknown = [c for c in second.index if c not in first.index]
+        if unknown:
+            raise RunoffError(f"{self.label}: runoff candidate(s) {unknown} not among the "
+                              f"round-1 candidates {list(first.index)}")
+        first = first.sort_values(ascending=False, kind="stable")
+        second = second.loc[[c for c in first.index if c in second.index]]
+        e1 = _number(self.r1_expressed, f"{self.label}: r1_expressed")
+        e2 = _number(self.r2_expressed, f"{self.label}: r2_expressed")
+        if first.sum() > e1 * (1 + 1e-9) + 0.5:
+            raise RunoffError(f"{self.label}: round-1 votes add up to {first.sum():,.0f}, more "
+                              f"than the {e1:,.0f} expressed votes")
+        if abs(second.sum() - e2) > 0.5:
+            raise RunoffError(f"{self.label}: the finalists' runoff votes add up to "
+                              f"{second.sum():,.0f}, not the {e2:,.0f} expressed votes")
+        for name, voters, expressed in (("r1_voters", self.r1_voters, e1),
+                                        ("r2_voters", self.r2_voters, e2)):
+            if voters is not None and _number(voters, f"{self.label}: {name}") < expressed - 0.5:
+                raise RunoffError(f"{self.label}: {name} = {voters:,.0f} is below the "
+                                  f"{expressed:,.0f} expressed votes")
+        if self.registered is not None:
+            reg = _number(self.registered, f"{self.label}: registered")
+            most = max(v for v in (e1, e2, self.r1_voters, self.r2_voters) if v is not None)
+            if reg < most - 0.5:
+                raise RunoffError(f"{self.label}: registered = {reg:,.0f} is below the "
+                                  f"{most:,.0f} who voted")
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "second", second)
+        object.__setattr__(self, "r1_expressed", e1)
+        object.__setattr__(self, "r2_expressed", e2)
+        object.__setattr__(self, "assumptions", tuple(self.assumptions))
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def from_counts(cls, first: Mapping[str, float], second: Mapping[str, float], *,
+                    label: str = "runoff", r1_expressed: float | None = None,
+                    r1_voters: float | None = None, r2_voters: float | None = None,
+                    registered: float | None = None,
+                    assumptions: Iterable[str] = ()) -> Runoff:
+        """A runoff from published counts of both rounds.
+
+        Parameters
+        ----------
+        first, second
+            Round-1 votes per candidate; runoff votes of the two finalists.
+        label
+            Name of the vote, used in messages and tables.
+        r1_expressed
+            Round-1 expressed votes; default the sum of ``first``.
+        r1_voters, r2_voters, registered
+            Turnout figures, if published.
+        assumptions
+            Assumptions already made in building the counts.
+
+        Examples
+        --------
+        >>> Runoff.from_counts({"A": 5, "B": 4, "C": 1}, {"A": 6, "B": 4}).r1_expressed
+        10.0
+        """
+        one = _series(first, f"{label}: round 1")
+        two = _series(second, f"{label}: runoff")
+        return cls(label, one, two, float(one.sum()) if r1_expressed is None else r1_expressed,
+                   float(two.sum()), r1_voters, r2_voters, registered, tuple(assumptions))
+
+    @classmethod
+    def from_shares(cls, first_pct: Mapping[str, float], *, r1_expressed: float,
+                    second: Mapping[str, float] | None = None,
+                    second_pct: Mapping[str, float] | None = None,
+                    r2_expressed: float | None = None, label: str = "runoff",
+                    tolerance: float = 0.1, r1_voters: float | None = None,
+                    r2_voters: float | None = None, registered: float | None = None,
+                    assumptions: Iterable[str] = ()) -> Runoff:
+        """A runoff whose round 1 (and perhaps runoff) is published as shares only.
+
+        Counts are derived as share × base; the base is an input and the derivation is
+        recorded in ``assumptions``. Shares must add up to 100 within ``tolerance``
+        percentage points (a source whose shares do not add up is refused, not fixed).
+
+        Parameters
+        ----------
+        first_pct
+            Round-1 shares in % of expressed votes.
+        r1_expressed
+            The base of the round-1 shares.
+        second, second_pct
+            Runoff counts, or runoff shares in % (then ``r2_expressed`` is required): give
+            exactly one.
+        r2_expressed
+            The base of the runoff shares.
+        tolerance
+            Allowed gap (percentage points) between the sum of shares and 100.
+
+        Examples
+        --------
+        >>> r = Runoff.from_shares({"A": 50, "B": 30, "C": 20}, r1_expressed=1000,
+        ...                        second={"A": 520, "B": 470})
+        >>> r.first.tolist(), r.assumptions[0][:32]
+        ([500.0, 300.0, 200.0], 'round-1 counts = published share')
+        """
+        notes = list(assumptions)
+        e1 = _number(r1_expressed, f"{label}: r1_expressed")
+        pct = _series(first_pct, f"{label}: round-1 shares")
+        if abs(pct.sum() - 100) > tolerance:
+            raise RunoffError(f"{label}: round-1 shares add up to {pct.sum():.2f}, not 100 "
+                              f"(± {tolerance})")
+        notes.append(f"round-1 counts = published shares × {e1:,.0f} expressed votes "
+                     f"(shares sum to {pct.sum():.2f})")
+        if (second is None) == (second_pct is None):
+            raise RunoffError(f"{label}: give the runoff as counts (second=) or as shares "
+                              "(second_pct=), exactly one")
+        if second_pct is not None:
+            if r2_expressed is None:
+                raise RunoffError(f"{label}: the runoff has shares but no counts: pass "
+                                  "r2_expressed= (the base of the shares, an assumption)")
+            e2 = _number(r2_expressed, f"{label}: r2_expressed")
+            spct = _series(second_pct, f"{label}: runoff shares")
+            if abs(spct.sum() - 100) > tolerance:
+                raise RunoffError(f"{label}: runoff shares add up to {spct.sum():.2f}, not "
+                                  f"100 (± {tolerance})")
+            second = (spct / spct.sum() * e2).to_dict()
+            notes.append(f"runoff counts = published shares × {e2:,.0f} expressed votes")
+        return cls(label, pct / 100 * e1, _series(second, f"{label}: runoff"), e1,
+                   float(_series(second, label).sum()), r1_voters, r2_voters, registered,
+                   tuple(notes))
+
+    # ----------------------------------------------------------------- properties
+    @property
+    def leader(self) -> str:
+        """The finalist placed higher in round 1."""
+        return str(self.second.index[0])
+
+    @property
+    def runner_up(self) -> str:
+        """The other finalist."""
+        return str(self.second.index[1])
+
+    @property
+    def eliminated(self) -> list[str]:
+        """Round-1 candidates who are not finalists, in round-1 order."""
+        return [str(c) for c in self.first.index if c not in self.second.index]
+
+    @property
+    def winner(self) -> str:
+        """The finalist with more runoff votes."""
+        return str(self.second.idxmax())
+
+    @property
+    def loser(self) -> str:
+        """The finalist with fewer runoff votes."""
+        return self.runner_up if self.winner == self.leader else self.leader
+
+    @property
+    def margin(self) -> float:
+        """Runoff votes of the winner minus the loser's."""
+        return float(self.second.max() - self.second.min())
+
+
+# --------------------------------------------------------------------- from the tables
+def runoff_table(year: int, *, party: str = "PS", status: str = "default",
+                 r1_blank_rate: float | None = None, **published: object) -> Runoff:
+    """The runoff of one vote, from the project's processed tables.
+
+    Parameters
+    ----------
+    year, party
+        The vote (``party`` as in the processed tables, ``"PS"`` by default).
+    status
+        PS: the runoff's version (``"default"`` = official, ``"provisional"``); other
+        parties: the normalised status of the figures used (``"default"`` = official or
+        said official by a secondary source).
+    r1_blank_rate
+        PS 2023/2025 only: passed to :func:`congresslab.scenarios.national_table`.
+    **published
+        Other parties: passed to :func:`congresslab.runoffs.sources.party_runoff` (the
+        bases of shares-only rounds, ``registered``, ...).
+
+    Examples
+    --------
+    >>> r = runoff_table(2023)
+    >>> r.winner, r.eliminated
+    ('Olivier Faure', ['Hélène Geoffroy'])
+    >>> runoff_table(2023, status="provisional").second.tolist()
+    [12076.0, 11683.0]
+    >>> runoff_table(2022, party="LR").eliminated
+    ['Aurélien Pradié']
+    """
+    if party != "PS":
+        from congresslab.runoffs.sources import party_runoff
+
+        if status != "default":
+            published["status"] = (status,)
+        return party_runoff(party, year, **published)  # type: ignore[arg-type]
+    from congresslab.scenarios import national_table
+
+    table = national_table(year, r1_blank_rate=r1_blank_rate, runoff_status=status)
+    runoff = table.to_runoff()
+    if status != "default":
+        runoff = replace(runoff, assumptions=runoff.assumptions + (f"runoff: the {status} "
+                                                                   "count",))
+    return runoff
+
+
+# --------------------------------------------------------------------- scenarios
+def _check_share(value: float, what: str) -> float:
+    v = _number(value, what)
+    if v > 1:
+        raise RunoffError(f"{what} = {value!r} must be a share in [0, 1]")
+    return v
+
+
+def _scenario(runoff: Runoff, loyalty: float, crossover: float,
+              retention: float | Mapping[str, float] | None, newcomers_to_leader: float,
+              fixed_splits: Mapping[str, Mapping[str, float]] | None):
+    """Validated scenario: per-eliminated retention and fixed split (share to leader)."""
+    lo = _check_share(loyalty, "loyalty")
+    cr = _check_share(crossover, "crossover")
+    if lo + cr > 1 + 1e-12:
+        raise RunoffError(f"loyalty + crossover = {lo + cr:g} must be ≤ 1")
+    nl = _check_share(newcomers_to_leader, "newcomers_to_leader")
+    elim = runoff.eliminated
+    default = lo + cr
+    if retention is None:
+        ret = dict.fromkeys(elim, default)
+    elif isinstance(retention, Mapping):
+        bad = [k for k in retention if k not in elim]
+        if bad:
+            raise RunoffError(f"retention: {bad} not eliminated candidates of {runoff.label} "
+                              f"(eliminated: {elim})")
+        ret = {e: _check_share(retention.get(e, default), f"retention[{e!r}]") for e in elim}
+    else:
+        ret = dict.fromkeys(elim, _check_share(retention, "retention"))
+    fixed: dict[str, float] = {}
+    for cand, split in (fixed_splits or {}).items():
+        if cand not in elim:
+            raise RunoffError(f"fixed_splits: {cand!r} is not an eliminated candidate of "
+                              f"{runoff.label} (eliminated: {elim})")
+        if not isinstance(split, Mapping) or not split:
+            raise RunoffError(f"fixed_splits[{cand!r}] must map finalist → share")
+        bad = [f for f in split if f not in runoff.second.index]
+        if bad:
+            raise RunoffError(f"fixed_splits[{cand!r}]: {bad} not finalists "
+                              f"({list(runoff.second.index)})")
+        shares = {f: _check_share(v, f"fixed_splits[{cand!r}][{f!r}]") for f, v in split.items()}
+        if len(shares) == 2 and abs(sum(shares.values()) - 1) > 1e-9:
+            raise RunoffError(f"fixed_splits[{cand!r}]: shares add up to "
+                              f"{sum(shares.values()):g}, not 1")
+        fixed[cand] = (shares[runoff.leader] if runoff.leader in shares
+                       else 1 - shares[runoff.runner_up])
+    if elim and all(e in fixed for e in elim):
+        raise RunoffError("fixed_splits fixes every eliminated candidate: leave at least one "
+                          "free, whose split the runoff totals then imply")
+    return lo, cr, ret, nl, fixed
+
+
+def _bases(runoff: Runoff, loyalty: float = 1.0, crossover: float = 0.0,
+           retention: float | Mapping[str, float] | None = None,
+           newcomers_to_leader: float = 0.5,
+           fixed_splits: Mapping[str, Mapping[str, float]] | None = None) -> dict:
+    lo, cr, ret, nl, fixed = _scenario(runoff, loyalty, crossover, retention,
+                                       newcomers_to_leader, fixed_splits)
+    f1, m1 = (float(runoff.first[c]) for c in runoff.second.index)
+    x = runoff.first
+    returning = (lo + cr) * (f1 + m1) + sum(ret[e] * float(x[e]) for e in ret)
+    newcomers = runoff.r2_expressed - returning
+    fixed_leader = sum(ret[e] * float(x[e]) * s for e, s in fixed.items())
+    fixed_runner = sum(ret[e] * float(x[e]) * (1 - s) for e, s in fixed.items())
+    base_leader = lo * f1 + cr * m1 + nl * newcomers + fixed_leader
+    base_runner = lo * m1 + cr * f1 + (1 - nl) * newcomers + fixed_runner
+    free = [e for e in ret if e not in fixed]
+    return {"loyalty": lo, "crossover": cr, "retention": ret, "newcomers_to_leader": nl,
+            "fixed": fixed, "free": free, "newcomers": newcomers,
+            "base_leader": base_leader, "base_runner_up": base_runner,
+            "free_voters": sum(ret[e] * float(x[e]) for e in free)}
+
+
+def implied_split(runoff: Runoff, *, loyalty: float = 1.0, crossover: float = 0.0,
+                  retention: float | Mapping[str, float] | None = None,
+                  newcomers_to_leader: float = 0.5,
+                  fixed_splits: Mapping[str, Mapping[str, float]] | None = None) -> dict:
+    """The free eliminated voters' runoff split implied by the totals under one scenario.
+
+    Parameters
+    ----------
+    runoff
+        The vote.
+    loyalty, crossover
+        Shares of each finalist's round-1 voters voting for the same / the other finalist.
+    retention
+        Share of each eliminated candidate's voters voting for a finalist: a number, or a
+        mapping per eliminated candidate; default ``loyalty + crossover``.
+    newcomers_to_leader
+        Share of the runoff's newcomers voting for the round-1 leader among the finalists.
+    fixed_splits
+        Assumed splits of some eliminated candidates (endorsement scenarios):
+        ``{eliminated: {finalist: share}}``. At least one eliminated candidate stays free.
+
+    Returns
+    -------
+    dict
+        The scenario, ``newcomers`` (runoff votes not explained by returning round-1
+        voters; negative means the turnout drift contradicts the scenario), ``free`` (the
+        eliminated candidates whose split is implied), ``free_to_leader`` /
+        ``free_to_runner_up`` (votes) and their shares in % of those voting for a finalist,
+        and ``feasible``.
+
+    Raises
+    ------
+    RunoffError
+        For shares outside [0, 1], unknown candidate names, or no free candidate left.
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 40, "B": 35, "C": 15, "D": 10}, {"A": 50, "B": 50})
+    >>> s = implied_split(r, fixed_splits={"D": {"B": 0.8}})
+    >>> s["free"], s["free_to_leader"], s["free_to_runner_up"]
+    (['C'], 8.0, 7.0)
+    """
+    b = _bases(runoff, loyalty, crossover, retention, newcomers_to_leader, fixed_splits)
+    to_leader = float(runoff.second.iloc[0]) - b["base_leader"]
+    to_runner = float(runoff.second.iloc[1]) - b["base_runner_up"]
+    chose = to_leader + to_runner
+    share = 100 * to_leader / chose if chose > 0 else float("nan")
+    return {
+        "loyalty": b["loyalty"], "crossover": b["crossover"],
+        "retention": b["retention"], "newcomers_to_leader": b["newcomers_to_leader"],
+        "fixed_splits": b["fixed"], "free": b["free"], "newcomers": b["newcomers"],
+        "free_to_leader": to_leader, "free_to_runner_up": to_runner,
+        "free_to_leader_pct": share, "free_to_runner_up_pct": 100 - share,
+        "feasible": bool(b["newcomers"] >= -1e-9 and to_leader >= -1e-9
+                         and to_runner >= -1e-9),
+    }
+
+
+def scenario_table(runoff: Runoff, *, loyalty: Iterable[float] = (0.9, 0.95, 1.0),
+                   crossover: Iterable[float] = (0.0, 0.03),
+                   newcomers_to_leader: Iterable[float] = (0.4, 0.5, 0.6),
+                   retention: Iterable[float | None] = (None,),
+                   fixed_splits: Mapping[str, Mapping[str, float]] | None = None
+                   ) -> pd.DataFrame:
+    """Implied splits over a grid of scenarios, one row per combination.
+
+    Adds ``winner_needed_pct``: the share of the free eliminated finalist votes the winner
+    needed to draw level in that scenario (see :func:`tipping_point`). Counts are rounded
+    to whole votes and shares to 0.1 point.
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48})
+    >>> t = scenario_table(r, loyalty=[1.0], crossover=[0.0], newcomers_to_leader=[0.5])
+    >>> t[["free_to_leader_pct", "winner_needed_pct", "feasible"]].values.tolist()
+    [[35.0, 25.0, True]]
+    """
+    rows = []
+    for lo, cr, nl, re in product(loyalty, crossover, newcomers_to_leader, retention):
+        if lo + cr > 1:
+            continue
+        s = implied_split(runoff, loyalty=lo, crossover=cr, retention=re,
+                          newcomers_to_leader=nl, fixed_splits=fixed_splits)
+        s["retention"] = lo + cr if re is None else re
+        s["winner_needed_pct"] = tipping_point(
+            runoff, candidate=runoff.winner, loyalty=lo, crossover=cr, retention=re,
+            newcomers_to_leader=nl, fixed_splits=fixed_splits)
+        s.pop("fixed_splits")
+        s.pop("free")
+        rows.append(s)
+    out = pd.DataFrame(rows)
+    for col in ("newcomers", "free_to_leader", "free_to_runner_up"):
+        out[col] = out[col].round().astype(int)
+    for col in ("free_to_leader_pct", "free_to_runner_up_pct", "winner_needed_pct"):
+        out[col] = out[col].round(1)
+    return out
+
+
+def tipping_point(runoff: Runoff, *, candidate: str | None = None, loyalty: float = 1.0,
+                  crossover: float = 0.0, retention: float | Mapping[str, float] | None = None,
+                  newcomers_to_leader: float = 0.5,
+                  fixed_splits: Mapping[str, Mapping[str, float]] | None = None) -> float:
+    """Share (%) of the free eliminated voters' finalist votes ``candidate`` needed for a tie.
+
+    Everything else in the scenario (including the number of free eliminated voters who
+    chose a finalist) is held fixed. Above 100: even all of them would not have sufficed;
+    below 0: the candidate won without any of them. For the winner the share actually
+    received exceeds this by ``100 × margin / (2 × free finalist votes)`` whatever the
+    scenario.
+
+    Parameters
+    ----------
+    candidate
+        A finalist; default the loser.
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48})
+    >>> tipping_point(r), tipping_point(r, candidate="A")
+    (75.0, 25.0)
+    """
+    candidate = runoff.loser if candidate is None else candidate
+    if candidate not in runoff.second.index:
+        raise RunoffError(f"candidate {candidate!r} is not a finalist of {runoff.label} "
+                          f"({list(runoff.second.index)})")
+    s = implied_split(runoff, loyalty=loyalty, crossover=crossover, retention=retention,
+                      newcomers_to_leader=newcomers_to_leader, fixed_splits=fixed_splits)
+    b = _bases(runoff, loyalty, crossover, retention, newcomers_to_leader, fixed_splits)
+    chose = s["free_to_leader"] + s["free_to_runner_up"]
+    if chose <= 0:
+        return float("nan")
+    own, other = ((b["base_leader"], b["base_runner_up"]) if candidate == runoff.leader
+                  else (b["base_runner_up"], b["base_leader"]))
+    # own + q·chose = other + (1 − q)·chose
+    return 100 * (other - own + chose) / (2 * chose)
+
+
+def needed_summary(runoff: Runoff, **scenario: object) -> dict:
+    """What the winner needed from the eliminated voters, and what the loser would have.
+
+    Parameters
+    ----------
+    runoff
+        The vote.
+    **scenario
+        Passed to :func:`implied_split` (default: loyal finalists' voters, no crossover,
+        the same retention for the eliminated voters, newcomers split evenly).
+
+    Returns
+    -------
+    dict
+        ``winner``, ``loser``, ``margin``, ``eliminated_votes`` (round 1),
+        ``free_finalist_votes`` (free eliminated voters who chose a finalist, in this
+        scenario), ``winner_got_pct`` (implied), ``winner_needed_pct``,
+        ``loser_needed_pct``, ``votes_to_flip`` (the fewest voters who, moving from the
+        winner to the loser, reverse the result: ⌊margin / 2⌋ + 1) and
+        ``feasible``.
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48})
+    >>> d = needed_summary(r)
+    >>> d["winner_got_pct"], d["winner_needed_pct"], d["loser_needed_pct"], d["votes_to_flip"]
+    (35.0, 25.0, 75.0, 3)
+    """
+    s = implied_split(runoff, **scenario)  # type: ignore[arg-type]
+    got = s["free_to_leader_pct"] if runoff.winner == runoff.leader else s[
+        "free_to_runner_up_pct"]
+    return {
+        "vote": runoff.label, "winner": runoff.winner, "loser": runoff.loser,
+        "margin": runoff.margin,
+        "eliminated_votes": float(runoff.first[runoff.eliminated].sum()),
+        "free_finalist_votes": s["free_to_leader"] + s["free_to_runner_up"],
+        "winner_got_pct": got,
+        "winner_needed_pct": tipping_point(runoff, candidate=runoff.winner, **scenario),
+        "loser_needed_pct": tipping_point(runoff, candidate=runoff.loser, **scenario),
+        "votes_to_flip": math.floor(runoff.margin / 2) + 1,
+        "feasible": s["feasible"],
+    }
+
+
+# --------------------------------------------------------------------- bounds
+def _closed_table(runoff: Runoff, registered: float | None) -> tuple[pd.Series, pd.Series]:
+    """Origin and destination counts over one closed electorate of ``registered``."""
+    reg = runoff.registered if registered is None else registered
+    if reg is None:
+        raise RunoffError(f"{runoff.label}: registered members not known; pass registered= "
+                          "(the electorate both rounds are taken over: an assumption)")
+    reg = _number(reg, "registered")
+    v1 = runoff.r1_expressed if runoff.r1_voters is None else float(runoff.r1_voters)
+    v2 = runoff.r2_expressed if runoff.r2_voters is None else float(runoff.r2_voters)
+    if reg < max(v1, v2) - 0.5:
+        raise RunoffError(f"{runoff.label}: registered = {reg:,.0f} is below the "
+                          f"{max(v1, v2):,.0f} who voted")
+    origin = runoff.first.copy()
+    origin["round-1 blank/null"] = v1 - runoff.first.sum()
+    origin["round-1 non-voters"] = reg - v1
+    dest = runoff.second.copy()
+    dest["runoff blank/null"] = v2 - runoff.r2_expressed
+    dest["runoff non-voters"] = reg - v2
+    return origin[origin > 0.5], dest[dest > 0.5]
+
+
+def _pooled_rows(runoff: Runoff) -> dict[str, list[str]]:
+    groups = {e: [e] for e in runoff.eliminated}
+    if len(runoff.eliminated) > 1:
+        groups["eliminated (all)"] = runoff.eliminated
+    return groups
+
+
+def duncan_davis_bounds(runoff: Runoff, registered: float | None = None) -> pd.DataFrame:
+    """Logical bounds (%) of every transfer cell, with no behavioural assumption.
+
+    Origins: the round-1 candidates, round-1 blank/null and non-voters; destinations: the
+    finalists, runoff blank/null and non-voters; both rounds over the same electorate
+    (``registered``; default the runoff's figure). A cell from origin ``r`` to destination
+    ``c`` holds between ``max(0, X_r + T_c − N)`` and ``min(X_r, T_c)`` voters (Duncan &
+    Davis 1953; :func:`congresslab.transfers.unit_bounds`). With several eliminated
+    candidates a pooled row ``eliminated (all)`` is added.
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 60, "B": 25, "C": 15}, {"A": 90, "B": 10},
+    ...                        registered=100)
+    >>> b = duncan_davis_bounds(r).set_index(["origin", "destination"])
+    >>> b.loc[("A", "A"), ["lower", "upper"]].tolist()
+    [83.3, 100.0]
+    """
+    from congresslab.transfers import unit_bounds
+
+    origin, dest = _closed_table(runoff, registered)
+    groups = {o: [o] for o in origin.index}
+    if len(runoff.eliminated) > 1:
+        groups["eliminated (all)"] = runoff.eliminated
+    rows = []  # each row (pooled or not) is bounded as one origin against everybody else
+    for name, members in groups.items():
+        x = origin[members].sum()
+        rest = origin.sum() - x
+        lo, hi = unit_bounds(np.array([[x, rest]]), dest.to_numpy()[None, :])
+        for j, d in enumerate(dest.index):
+            rows.append({"origin": name, "destination": d,
+                         "lower": round(100 * float(lo[0, 0, j]), 1),
+                         "upper": round(100 * float(hi[0, 0, j]), 1)})
+    return pd.DataFrame(rows)
+
+
+def constrained_bounds(runoff: Runoff, *, registered: float | None = None,
+                       min_loyalty: float = 0.0, max_crossover: float = 1.0,
+                       max_newcomers: float | None = None) -> pd.DataFrame:
+    """Bounds (%) of each eliminated candidate's transfers when the finalists' voters are
+    assumed mostly loyal.
+
+    A linear program over the whole transfer table of a closed electorate (as in
+    :func:`duncan_davis_bounds`), with the extra constraints that at least ``min_loyalty``
+    of each finalist's round-1 voters voted for them again and at most ``max_crossover``
+    for the other finalist, and (``max_newcomers``) that at most that many finalist votes
+    came from round-1 blank/null voters and non-voters. With the defaults it reproduces
+    the Duncan–Davis bounds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin`` (each eliminated candidate, and ``eliminated (all)`` when there are
+        several), ``destination`` (each finalist), ``lower``, ``upper`` (% of the origin's
+        round-1 votes) and ``feasible`` (False, with NaN bounds, when no table satisfies
+        the constraints).
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48},
+    ...                        registered=120)
+    >>> constrained_bounds(r)[["lower", "upper"]].values.tolist()
+    [[0.0, 100.0], [0.0, 100.0]]
+    >>> b = constrained_bounds(r, min_loyalty=0.95, max_crossover=0.0)
+    >>> b[["destination", "lower", "upper"]].values.tolist()
+    [['A', 0.0, 46.2], ['B', 0.0, 73.8]]
+    >>> b = constrained_bounds(r, min_loyalty=0.95, max_crossover=0.0, max_newcomers=0)
+    >>> b[["destination", "lower", "upper"]].values.tolist()
+    [['A', 35.0, 35.0], ['B', 65.0, 65.0]]
+    """
+    from scipy.optimize import linprog
+
+    lo_share = _check_share(min_loyalty, "min_loyalty")
+    cross = _check_share(max_crossover, "max_crossover")
+    origin, dest = _closed_table(runoff, registered)
+    R, C = len(origin), len(dest)
+    oi = {o: i for i, o in enumerate(origin.index)}
+    di = {d: j for j, d in enumerate(dest.index)}
+    a_eq, b_eq = [], []
+    for i in range(R):
+        row = np.zeros(R * C)
+        row[i * C:(i + 1) * C] = 1
+        a_eq.append(row)
+        b_eq.append(origin.iloc[i])
+    for j in range(C - 1):  # the last column sum follows from the others
+        col = np.zeros(R * C)
+        col[j::C] = 1
+        a_eq.append(col)
+        b_eq.append(dest.iloc[j])
+    a_ub, b_ub = [], []
+    finalists = list(runoff.second.index)
+    for f in finalists:
+        if f not in oi:
+            continue
+        other = finalists[1 - finalists.index(f)]
+        i, x = oi[f], float(origin[f])
+        if lo_share > 0:
+            row = np.zeros(R * C)
+            row[i * C + di[f]] = -1
+            a_ub.append(row)
+            b_ub.append(-lo_share * x)
+        if cross < 1:
+            row = np.zeros(R * C)
+            row[i * C + di[other]] = 1
+            a_ub.append(row)
+            b_ub.append(cross * x)
+    if max_newcomers is not None:
+        cap = _number(max_newcomers, "max_newcomers")
+        row = np.zeros(R * C)
+        for o in ("round-1 blank/null", "round-1 non-voters"):
+            for f in finalists:
+                if o in oi:
+                    row[oi[o] * C + di[f]] = 1
+        a_ub.append(row)
+        b_ub.append(cap)
+    kw = {"A_eq": np.array(a_eq), "b_eq": np.array(b_eq), "bounds": (0, None),
+          "method": "highs"}
+    if a_ub:
+        kw.update(A_ub=np.array(a_ub), b_ub=np.array(b_ub))
+    rows = []
+    for name, members in _pooled_rows(runoff).items():
+        total = float(origin[members].sum())
+        for f in finalists:
+            c = np.zeros(R * C)
+            for m in members:
+                c[oi[m] * C + di[f]] = 1
+            res_lo = linprog(c, **kw)
+            res_hi = linprog(-c, **kw)
+            ok = res_lo.status == 0 and res_hi.status == 0
+            rows.append({"origin": name, "destination": f,
+                         "lower": round(100 * res_lo.fun / total, 1) if ok else float("nan"),
+                         "upper": round(-100 * res_hi.fun / total, 1) if ok else float("nan"),
+                         "feasible": bool(ok)})
+    return pd.DataFrame(rows)
