@@ -57,7 +57,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, sparse
 
 from congresslab.federations import FEDERATIONS
 from congresslab.fedtables import slugify_option
@@ -384,6 +383,8 @@ def _controlled_round(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.n
         c_def = cols - fl.sum(axis=0)
     if r_def.sum() == 0:
         return fl
+    from scipy import optimize, sparse  # here: `congresslab --help` need not import scipy
+
     nr, nc = x.shape
     frac = x - fl
     upper = (x > 0).astype(float).ravel()

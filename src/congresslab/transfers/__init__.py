@@ -29,8 +29,6 @@ from congresslab.transfers.api import (
 )
 from congresslab.transfers.bounds import Bounds, aggregate_bounds, unit_bounds
 from congresslab.transfers.data import MarginsError, UnitTable, UnitTableError
-from congresslab.transfers.goodman import Goodman
-from congresslab.transfers.lp import LinearProgram
 from congresslab.transfers.results import TransferResults
 
 __all__ = [
@@ -49,3 +47,24 @@ __all__ = [
     "estimate",
     "unit_bounds",
 ]
+
+# imported on first use (PEP 562): Goodman needs statsmodels and the LP scipy.optimize, which
+# `congresslab --help` or an `lp` run should not pay for
+_LAZY = {
+    "Goodman": "congresslab.transfers.goodman",
+    "LinearProgram": "congresslab.transfers.lp",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

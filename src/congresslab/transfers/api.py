@@ -32,10 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from congresslab.transfers.bounds import Bounds
 from congresslab.transfers.data import UnitTable, as_unit_table, structural_zeros
-from congresslab.transfers.goodman import Goodman
-from congresslab.transfers.lp import LinearProgram
 from congresslab.transfers.results import TransferResults
 
 try:  # the warning class lives with the MCMC diagnostics
@@ -293,12 +290,25 @@ def choose_method(table: UnitTable) -> str:
     return "lp"
 
 
-_MODELS: dict[str, type] = {
-    "bounds": Bounds,
-    "goodman": Goodman,
-    "lp": LinearProgram,
-    "bayes": MultinomialDirichlet,
-}
+def _model_class(method: str) -> type:
+    """The model class of ``method``, imported when first needed.
+
+    Goodman needs statsmodels, the LP scipy.optimize and the sampler numba: a command that
+    uses one of them (or none, such as ``--help``) should not pay for importing the others.
+    """
+    if method == "bounds":
+        from congresslab.transfers.bounds import Bounds
+
+        return Bounds
+    if method == "goodman":
+        from congresslab.transfers.goodman import Goodman
+
+        return Goodman
+    if method == "lp":
+        from congresslab.transfers.lp import LinearProgram
+
+        return LinearProgram
+    return MultinomialDirichlet
 
 
 def estimate(
@@ -351,7 +361,7 @@ def estimate(
         raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
     table = as_unit_table(data, unit=unit, origin=origin, destination=destination, margins=margins)
     chosen = choose_method(table) if method == "auto" else method
-    cls = _MODELS[chosen]
+    cls = _model_class(chosen)
     kwargs = dict(options)
     if chosen != "bounds":
         kwargs.setdefault("seed", seed)
