@@ -21,9 +21,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[notebooks,dev]'
 	touch $(STAMP)
 
-venv: $(STAMP) ## create or update the virtual environment .venv
+# numba compiles the Bayesian sampler on its first use (20-30 s of CPU): done here once, so that
+# tests, notebooks and the command line load it from numba's cache. Redone (cache cleared first:
+# numba does not see changes in a kernel's dependencies) whenever a file of the sampler changes.
+WARM := $(VENV)/.numba-warm
+$(WARM): $(STAMP) $(wildcard src/congresslab/transfers/_md/*.py)
+	$(BIN)/python -m congresslab.transfers._md.warm --clear
+	touch $(WARM)
 
-data: $(STAMP) ## rebuild data/processed/ from data/raw/ (checksums verified)
+venv: $(STAMP) $(WARM) ## create or update the virtual environment .venv (sampler compiled)
+
+data: $(STAMP) $(WARM) ## rebuild data/processed/ from data/raw/ (checksums verified)
 	$(BIN)/congresslab build-data
 
 notebooks: data ## execute the notebooks (writes reports/figures/) and render them to reports/html/
@@ -33,22 +41,22 @@ notebooks: data ## execute the notebooks (writes reports/figures/) and render th
 reproduce: notebooks ## the main job: processed data, executed notebooks, figures, HTML
 	@echo "figures: reports/figures/   notebooks as HTML: reports/html/index.html"
 
-test: $(STAMP) ## run the tests: unit tests, doctests, notebooks through nbval, ruff
+test: $(STAMP) $(WARM) ## run the tests: unit tests, doctests, notebooks through nbval, ruff
 	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
 
-benchmark: $(STAMP) ## run the transfer engine on the benchmark datasets → reports/benchmarks.md
+benchmark: $(STAMP) $(WARM) ## run the transfer engine on the benchmark datasets → reports/benchmarks.md
 	$(BIN)/python benchmarks/run_benchmarks.py
 
-studies: $(STAMP) ## coverage, power and prior studies on SIMULATED data → reports/
+studies: $(STAMP) $(WARM) ## coverage, power and prior studies on SIMULATED data → reports/
 	$(BIN)/python scripts/coverage_study.py
 	$(BIN)/python scripts/power_study.py
 	$(BIN)/python scripts/prior_study.py
 
-lab: $(STAMP) ## open JupyterLab on notebooks/ in the project's environment
+lab: $(STAMP) $(WARM) ## open JupyterLab on notebooks/ in the project's environment
 	$(BIN)/jupyter lab notebooks/
 
 DOCS_STAMP := $(VENV)/.installed-docs

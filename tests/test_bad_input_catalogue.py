@@ -289,16 +289,15 @@ def test_prior_rate_is_lambda2(monkeypatch):
 
     seen = {}
 
-    class Fake:
-        def __init__(self, table, **kw):
-            seen.update(kw)
+    class Fake:  # the Bayesian model's options, without the sampler
+        def __init__(self, table, lambda2=None, seed=0, progress=True):
+            seen.update(lambda2=lambda2, seed=seed)
 
         def fit(self, alpha):
             return "fitted"
 
-    monkeypatch.setitem(api._MODELS, "bayes", Fake)
-    monkeypatch.setattr(api, "_options_for", lambda cls, chosen, options: {
-        ("lambda2" if k == "prior_rate" else k): v for k, v in options.items()})
+    real = api._model_class
+    monkeypatch.setattr(api, "_model_class", lambda m: Fake if m == "bayes" else real(m))
     assert estimate(FRAME, "bayes", prior_rate=0.5, **COLS) == "fitted"
     assert seen["lambda2"] == 0.5
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import optimize, sparse
 
 __all__ = ["largest_remainder", "apportion", "ipf", "controlled_round", "rake_round"]
 
@@ -83,6 +82,8 @@ def ipf(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float = 1e-10
 
 def controlled_round(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Round a non-negative matrix to integers with exact integer row and column sums."""
+    from scipy import optimize, sparse  # imported here: `congresslab --help` does not need it
+
     fl = np.floor(x + 1e-9)
     fl = np.minimum(fl, np.floor(x) + 1)
     fl[fl < 0] = 0

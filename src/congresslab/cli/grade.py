@@ -8,7 +8,6 @@ from typing import Any
 
 from congresslab.cli.classroom import fail
 from congresslab.errors import ClassroomError
-from congresslab.paths import check_output
 
 __all__ = ["add_parser", "run"]
 
@@ -44,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from congresslab.classroom import grade
+    from congresslab.paths import check_output
 
     try:
         out = grade(args.key, args.result, args.student)

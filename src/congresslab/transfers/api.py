@@ -36,9 +36,6 @@ import numpy as np
 
 from congresslab.errors import ConvergenceError, ConvergenceWarning, UnitTableError
 from congresslab.rounding import largest_remainder
-from congresslab.transfers.models.bounds import Bounds
-from congresslab.transfers.models.goodman import Goodman
-from congresslab.transfers.models.lp import LinearProgram
 from congresslab.transfers.options import METHODS, check_alpha
 from congresslab.transfers.results import TransferResults
 from congresslab.transfers.units import UnitTable, as_unit_table, structural_zeros
@@ -318,8 +315,8 @@ def _options_for(cls: type, chosen: str, options: dict[str, Any]) -> dict[str, A
     accepted = set(inspect.signature(cls.__init__).parameters) - {"self", "table"}
     for name in options:
         if name not in accepted:
-            owners = [m for m, c in _MODELS.items()
-                      if name in inspect.signature(c.__init__).parameters]  # fmt: skip
+            owners = [m for m in _MODEL_NAMES
+                      if name in inspect.signature(_model_class(m).__init__).parameters]
             spelled = next((a for a, n in OPTION_ALIASES.items() if n == name), None)
             shown = f"{name}=" + (f" ({spelled}=)" if spelled else "")
             where = f"it applies to method {' or '.join(map(repr, owners))}" if owners else (
@@ -331,12 +328,28 @@ def _options_for(cls: type, chosen: str, options: dict[str, Any]) -> dict[str, A
     return options
 
 
-_MODELS: dict[str, type] = {
-    "bounds": Bounds,
-    "goodman": Goodman,
-    "lp": LinearProgram,
-    "bayes": MultinomialDirichlet,
-}
+_MODEL_NAMES: tuple[str, ...] = ("bounds", "goodman", "lp", "bayes")
+
+
+def _model_class(method: str) -> type:
+    """The model class of ``method``, imported when first needed.
+
+    Goodman needs statsmodels, the LP scipy.optimize and the sampler numba: a command that
+    uses one of them (or none, such as ``--help``) should not pay for importing the others.
+    """
+    if method == "bounds":
+        from congresslab.transfers.models.bounds import Bounds
+
+        return Bounds
+    if method == "goodman":
+        from congresslab.transfers.models.goodman import Goodman
+
+        return Goodman
+    if method == "lp":
+        from congresslab.transfers.models.lp import LinearProgram
+
+        return LinearProgram
+    return MultinomialDirichlet
 
 
 def estimate(
@@ -400,7 +413,7 @@ def estimate(
     check_arguments(seed=seed, alpha=alpha)
     table = as_unit_table(data, unit=unit, origin=origin, destination=destination, margins=margins)
     chosen = choose_method(table) if method == "auto" else method
-    cls = _MODELS[chosen]
+    cls = _model_class(chosen)
     kwargs = _options_for(cls, chosen, options)
     if chosen == "bayes" and table.margins_applied != "rescale" and not table.is_whole:
         raise UnitTableError(

@@ -28,8 +28,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
-from scipy.stats import rankdata
 
 from congresslab.errors import ConvergenceWarning
 
@@ -73,6 +71,10 @@ def split_chains(draws: np.ndarray) -> np.ndarray:
 
 def _z_scale(a: np.ndarray) -> np.ndarray:
     """Rank-normalise over the pooled (chain, draw) axes: Phi^-1((r - 3/8) / (S + 1/4))."""
+    # scipy imported here: importing congresslab.transfers (for ConvergenceWarning) stays light
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
     m, n = a.shape[:2]
     flat = np.ascontiguousarray(a.reshape(m * n, -1).T)  # (parameters, pooled draws)
     # ranks by one sort per parameter (about 6x faster than rankdata, which is only used
