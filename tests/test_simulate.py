@@ -181,3 +181,34 @@ def test_cli(tmp_path, capsys):
     add_simulate_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["simulate", "--like", "2023", "--out", str(out)])
     assert args.func(args) == 0
+
+
+# ------------------------------------------------------------- another party's vote (issue 21)
+def test_lr_2022_like_congress_reproduces_both_rounds():
+    lr = simulate_congress(like=2022, party="LR", seed=3)
+    u = lr.units
+    assert u[["r1_ciotti", "r1_retailleau", "r1_pradie"]].sum().tolist() == [28297, 22815, 14765]
+    assert u[["r2_ciotti", "r2_retailleau"]].sum().tolist() == [33609, 28977]
+    assert lr.attrs["party"] == "LR" and u["SIMULATED"].all()
+    assert any("published turnout 69.7 %" in a for a in lr.attrs["assumptions"])
+    # nothing PS-specific is pinned: no published PS member count in the federations
+    assert lr.attrs["members"]["75"] != 3181
+    assert np.isnan(realism_report(lr)["published"]).all()
+    assert plot_simulated(lr).get_title().startswith("SIMULATED congress like LR 2022")
+
+
+@pytest.mark.parametrize("like, party, message", [
+    (2021, "LR", "round 2 is published as shares only"),
+    (2014, "UDI", "round 1 is published as shares only"),
+    (2022, "XX", "no two-round members' vote"),
+])
+def test_other_party_votes_without_counts_are_refused(like, party, message):
+    with pytest.raises(ValueError, match=message):
+        congress_totals(like, party)
+
+
+def test_cli_simulates_lr(tmp_path, capsys):
+    out = tmp_path / "lr.csv"
+    assert run_simulate(["--like", "2022", "--party", "LR", "--seed", "2", "--out", str(out)]) == 0
+    assert "like LR 2022" in capsys.readouterr().out
+    assert pd.read_csv(out)["r2_ciotti"].sum() == 33609

@@ -87,16 +87,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "simulate",
         help="write a SIMULATED congress (unit table and truth) with known transfers",
-        description="Simulate a two-round PS congress at federation level whose national "
-        "totals equal a real congress. Output files carry a SIMULATED first column.",
+        description="Simulate a two-round congress at federation level whose national "
+        "totals equal a real one (PS 2018, 2023, 2025; LR 2022 with --party LR). Output "
+        "files carry a SIMULATED first column.",
     )
     p.add_argument(
         "--like",
         type=int,
         default=2025,
-        choices=[2018, 2023, 2025],
-        help="congress whose official national totals are reproduced (default 2025)",
+        help="year of the vote whose official national totals are reproduced (default 2025; "
+        "PS: 2018, 2023, 2025)",
     )
+    p.add_argument("--party", default="PS",
+                   help="party of that vote (default PS; LR for --like 2022)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same files)")
     p.add_argument("--out", required=True, help="unit table CSV to write")
     p.add_argument("--truth", default=None, help="long truth table CSV to write")
@@ -136,11 +139,12 @@ def run(args: argparse.Namespace | Sequence[str]) -> int:
     from congresslab.sim.congress import simulate_congress
 
     sim = simulate_congress(
-        like=args.like, seed=args.seed, dispersion=args.dispersion,
+        like=args.like, party=args.party, seed=args.seed, dispersion=args.dispersion,
         n_federations=args.n_federations,
     )  # fmt: skip
     sim.to_csv(args.out, args.truth)
-    msg = f"SIMULATED congress like {args.like} (seed {args.seed}): {len(sim.units)} federations"
+    like = f"{args.party} {args.like}" if args.party != "PS" else str(args.like)
+    msg = f"SIMULATED congress like {like} (seed {args.seed}): {len(sim.units)} federations"
     msg += f" written to {Path(args.out).name}"
     if args.truth:
         msg += f", truth to {Path(args.truth).name}"

@@ -199,7 +199,8 @@ class SimulatedCongress:
 
 
 def _prior_transfer(
-    r1_opts: list[str], r2_opts: list[str], newcomers: bool, like: int | None
+    r1_opts: list[str], r2_opts: list[str], newcomers: bool, like: int | None,
+    party: str = "PS",
 ) -> pd.DataFrame:
     dests = r2_opts + ["blank_null", "abstention"]
     origins = r1_opts + ["blank_null", "abstention"] + (["newcomer"] if newcomers else [])
@@ -225,9 +226,9 @@ def _prior_transfer(
         else:
             m.loc[o, r2_opts] = 0.6 / k
             m.loc[o, ["blank_null", "abstention"]] = [0.01, 0.39]
-    if like == 2025:
+    if party == "PS" and like == 2025:
         m.loc["vallaud", ["faure", "mayer_rossignol"]] = [0.47, 0.39]
-    if like == 2023:
+    if party == "PS" and like == 2023:
         m.loc["geoffroy", ["faure", "mayer_rossignol"]] = [0.30, 0.56]
     m = m.div(m.sum(axis=1), axis=0)
     return m
@@ -263,14 +264,16 @@ def simulate_congress(
     lean_transfer: float = 1.0,
     size_lean: float = DEFAULT_SIZE_LEAN,
     home_lean: float = 0.8,
+    party: str = "PS",
 ) -> SimulatedCongress:
     """Simulate a two-round congress at federation level with a known truth (SIMULATED).
 
     Parameters
     ----------
-    like : {2025, 2023, 2018} or None
+    like : int or None
         Congress whose official national totals are reproduced exactly (round 1 always;
-        round 2 when its official counts are known: 2023, 2025). ``None`` requires
+        round 2 when its official counts are known): 2025, 2023 or 2018 for the PS, or
+        another party's two-round vote with ``party=`` (LR 2022). ``None`` requires
         ``totals``.
     seed : int
         Seed of :func:`numpy.random.default_rng`; the same seed gives identical output.
@@ -306,6 +309,10 @@ def simulate_congress(
     home_lean : float
         Extra lean of each candidate's home federation, a modelling assumption read from
         ``data/assumptions/home_federations.csv``; canonical federations only.
+    party : str
+        Party of the vote imitated (``"PS"`` by default; ``"LR"`` for ``like=2022``). For
+        another party nothing is pinned to PS facts (published member counts, largest
+        federations, home federations), and ``attrs["party"]`` says which party it imitates.
 
     Returns
     -------
@@ -320,11 +327,14 @@ def simulate_congress(
     [12020, 11507]
     >>> bool(sim.true_transfer.loc["r1_geoffroy", "r2_mayer_rossignol"] > 0.3)
     True
+    >>> lr = simulate_congress(like=2022, party="LR", seed=1)
+    >>> lr.units[["r2_ciotti", "r2_retailleau"]].sum().tolist(), lr.attrs["party"]
+    ([33609, 28977], 'LR')
     """
     if totals is None:
         if like is None:
             raise ValueError("give like= (2018, 2023, 2025) or totals=")
-        totals = congress_totals(like)
+        totals = congress_totals(like, party)
     if not all(math.isfinite(v) and v >= 0 for v in (dispersion, turnout_sd, turnover_sd)):
         raise ValueError("dispersion, turnout_sd and turnover_sd must be finite and non-negative")
     rng = np.random.default_rng(seed)
@@ -333,8 +343,9 @@ def simulate_congress(
     if n_federations is None:
         feds = FEDERATIONS[FEDERATIONS["kind"] != "collectivity"]
         codes = feds["code"].tolist()
-        pinned = published_members(year)
-        large = large_federations(year)
+        ps = totals.party == "PS"
+        pinned = published_members(year) if ps else {}
+        large = large_federations(year) if ps else []
     else:
         if n_federations < 2:
             raise ValueError("n_federations must be at least 2")
@@ -355,7 +366,7 @@ def simulate_congress(
         logm = np.log(members)
         z = (logm - logm.mean()) / (logm.std() or 1.0)
         lean[:, r1_opts.index(r2_opts[0])] -= size_lean * z
-    if n_federations is None and home_lean:
+    if n_federations is None and home_lean and totals.party == "PS":
         home = home_federations()
         for j, o in enumerate(r1_opts):
             if home.get(o) in codes:
@@ -383,7 +394,7 @@ def simulate_congress(
         leaver = np.minimum(np.maximum(-delta, 0), x1[:, -1])
 
     # round 2
-    prior = _prior_transfer(r1_opts, r2_opts, turnover_sd > 0, year)
+    prior = _prior_transfer(r1_opts, r2_opts, turnover_sd > 0, year, totals.party)
     if transfer is not None:
         prior = _normalise_transfer(transfer, prior)
     origins = list(prior.index)
@@ -443,6 +454,7 @@ def simulate_congress(
     attrs = {
         "simulated": True,
         "like": year,
+        "party": totals.party,
         "seed": seed,
         "dispersion": dispersion,
         "turnout_sd": turnout_sd,

@@ -50,5 +50,6 @@ def plot_simulated(sim: SimulatedCongress, ax: Any = None) -> Any:
     ax.scatter(size, y, s=12)
     ax.set_xscale("log")
     ax.set_xlabel("members (log scale)")
-    ax.set_title(f"SIMULATED congress like {sim.attrs['like']} (seed {sim.attrs['seed']})")
+    like = f"{sim.attrs.get('party', 'PS')} {sim.attrs['like']}"
+    ax.set_title(f"SIMULATED congress like {like} (seed {sim.attrs['seed']})")
     return ax

@@ -70,7 +70,7 @@ def realism_report(sim: SimulatedCongress) -> pd.DataFrame:
     [39815.0, 39815.0]
     """
     pub = published_2025_facts()
-    if sim.attrs.get("like") != 2025:
+    if sim.attrs.get("like") != 2025 or sim.attrs.get("party", "PS") != "PS":
         pub = {k: np.nan for k in pub}
     stats = _sim_stats(sim)
     rows = [

@@ -40,6 +40,8 @@ class CongressTotals:
         Option slug -> label used in French tables (candidate surname).
     assumptions : list of str
         What is assumed where the official record is silent.
+    party : str
+        The party whose vote is imitated (``"PS"``, ``"LR"``...).
     """
 
     year: int | None
@@ -49,6 +51,7 @@ class CongressTotals:
     r2_options: list[str]
     labels: dict[str, str] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
+    party: str = "PS"
 
 
 def _surname(candidate: str) -> str:
@@ -56,14 +59,19 @@ def _surname(candidate: str) -> str:
     return " ".join(parts[1:]) if len(parts) > 1 else str(candidate)
 
 
-def congress_totals(like: int) -> CongressTotals:
+def congress_totals(like: int, party: str = "PS") -> CongressTotals:
     """National totals of a real congress, with the assumptions needed to close them.
 
     Parameters
     ----------
-    like : {2025, 2023, 2018}
-        Congress year. Read through :func:`congresslab.data.load.load_results` and
-        :func:`congresslab.data.load.load_turnout` (official figures).
+    like : int
+        Congress year: 2025, 2023 or 2018 for the PS; for another party, a two-round
+        members' vote whose rounds are both published as counts (LR 2022).
+        Read through :func:`congresslab.data.load.load_results` and
+        :func:`congresslab.data.load.load_turnout` (official figures; the default version
+        where sources disagree).
+    party : str
+        ``"PS"`` (default) or another party of the data (see ``cl.congresses(party=None)``).
 
     Returns
     -------
@@ -76,9 +84,13 @@ def congress_totals(like: int) -> CongressTotals:
     [10279, 9834, 4240, 348, 15114]
     >>> t.r2
     {'faure': 12689, 'mayer_rossignol': 12120, 'blank_null': 355, 'voters': 25164}
+    >>> congress_totals(2022, party="LR").r2
+    {'ciotti': 33609, 'retailleau': 28977, 'blank_null': 918, 'voters': 63504}
     """
     from congresslab.data.load import load_results, load_turnout
 
+    if party != "PS":
+        return _vote_totals(like, party)
     if like not in (2018, 2023, 2025):
         raise ValueError(
             f"like={like!r}: only 2018, 2023 and 2025 have enough published totals; "
@@ -153,3 +165,57 @@ def congress_totals(like: int) -> CongressTotals:
     else:
         assumptions.append(f"{like} round 2 not pinned to official counts (none usable)")
     return CongressTotals(like, registered, r1_counts, r2_counts, r2_slugs, labels, assumptions)
+
+
+def _vote_totals(year: int, party: str) -> CongressTotals:
+    """Totals of another party's two-round members' vote, both rounds published as counts."""
+    from congresslab.data.load import load_results, load_turnout
+
+    res = load_results(year, party=party)
+    r1, r2 = res[res["round"] == 1], res[res["round"] == 2]
+    what = f"{party} {year}"
+    if r1.empty or r2.empty:
+        raise ValueError(f"like={year}, party={party!r}: no two-round members' vote in the data "
+                         "(see congresslab.congresses(party=None))")
+    for rnd, rows in ((1, r1), (2, r2)):
+        if rows["votes"].isna().any():
+            raise ValueError(f"{what} round {rnd} is published as shares only: a SIMULATED "
+                             "congress needs the counts of both rounds")
+    turn = load_turnout(year, 1, party=party, status="default")
+    registered = turn["registered"].dropna()
+    voters1 = turn["voters"].dropna()
+    if registered.empty or voters1.empty:
+        raise ValueError(f"{what} round 1: registered members and voters must be published")
+    registered, voters1 = int(registered.iloc[0]), int(voters1.iloc[0])
+    votes1 = r1["votes"].astype(int).to_numpy()
+    slugs1 = [slugify_option(_surname(c)) for c in r1["candidate"]]
+    slugs2 = [slugify_option(_surname(c)) for c in r2["candidate"]]
+    labels = {slugify_option(_surname(c)): _surname(c) for c in res["candidate"]}
+    blank1 = voters1 - int(votes1.sum())
+    if blank1 < 0:
+        raise ValueError(f"{what} round 1: the candidates' votes exceed the voters")
+    assumptions = [f"{what}: round-1 blank/null = voters - candidates' votes = {blank1}"]
+    r1_counts = dict(zip(slugs1, (int(v) for v in votes1), strict=True))
+    r1_counts["blank_null"] = blank1
+    r1_counts["abstention"] = registered - voters1
+    r2_counts = dict(zip(slugs2, (int(v) for v in r2["votes"]), strict=True))
+    expressed2 = sum(r2_counts.values())
+    t2 = load_turnout(year, 2, party=party, status="default")
+    pct = t2["participation_published_pct"].dropna()
+    reg2 = t2["registered"].dropna()
+    if not pct.empty:
+        base = int(reg2.iloc[0]) if not reg2.empty else registered
+        voters2 = max(expressed2, round(base * float(pct.iloc[0]) / 100))
+        assumptions.append(f"{what} round-2 voters from the published turnout "
+                           f"{float(pct.iloc[0]):g} % of {base}: {voters2}")
+    else:
+        voters2 = round(expressed2 / (1 - blank1 / voters1))
+        assumptions.append(f"{what} round-2 voters not published: round-1 blank/null rate "
+                           f"assumed, giving {voters2}")
+    r2_counts["blank_null"] = voters2 - expressed2
+    r2_counts["voters"] = voters2
+    assumptions.append(f"{what}: federations are the PS's départements + FFE and their sizes "
+                       "follow the shape published for the PS in 2025 (no federation sizes "
+                       f"are published for {party})")
+    return CongressTotals(year, registered, r1_counts, r2_counts, slugs2, labels, assumptions,
+                          party)
