@@ -23,20 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from congresslab.benchmarks import aggregate_mae, ei_index, list_benchmarks, load_benchmark
+from congresslab.benchmarks import (
+    aggregate_mae,
+    ei_index,
+    list_benchmarks,
+    load_benchmark,
+    synthetic,
+)
 from congresslab.transfers import UnitTable, estimate
-
-
-def synthetic(U: int, seed: int, conc: float = 30.0, R: int = 5, C: int = 4, size: int = 400):
-    """SIMULATED R × C problem, as ``run_benchmarks.synthetic`` (400 voters, Dirichlet units)."""
-    rng = np.random.default_rng(seed)
-    P = rng.dirichlet(np.ones(C), R)
-    X = np.stack([rng.multinomial(size, p) for p in rng.dirichlet(np.full(R, 2.0), U)])
-    cells = np.zeros((U, R, C), dtype=int)
-    for r in range(R):
-        Pu = rng.dirichlet(P[r] * conc + 1e-3, U)
-        cells[:, r] = np.stack([rng.multinomial(X[u, r], Pu[u]) for u in range(U)])
-    return UnitTable.from_arrays(X, cells.sum(1)), cells.sum(0)
 
 
 def heterogeneous(U: int, seed: int, R: int = 5, C: int = 4):
@@ -87,7 +81,7 @@ def load_set(name: str) -> tuple[UnitTable, Any]:
         return heterogeneous(int(U), int(seed))
     if name.startswith("sim"):  # sim100_s7
         U, seed = name.removeprefix("sim").split("_s")
-        return synthetic(int(U), int(seed))
+        return synthetic(U=int(U), seed=int(seed))[:2]
     raise SystemExit(f"unknown set {name!r}")
 
 

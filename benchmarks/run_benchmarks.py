@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from congresslab import paths
-from congresslab.benchmarks import list_benchmarks, load_benchmark, score
+from congresslab.benchmarks import list_benchmarks, load_benchmark, score, synthetic
 from congresslab.transfers import (
     Bounds,
     Goodman,
@@ -140,23 +140,6 @@ def table_md(rows: list[dict[str, Any]]) -> list[str]:
             f"{fmt(r['ess_min'], 0)} | {fmt(r['seconds'])} |"
         )
     return out
-
-
-def synthetic(
-    U: int = 2000, R: int = 5, C: int = 4, seed: int = 2026, size: int = 400, conc: float = 30.0
-) -> tuple[UnitTable, np.ndarray, np.ndarray]:
-    """SIMULATED R × C problem: unit matrices Dirichlet around a global ``P``.
-
-    Returns the unit table, the true aggregate counts ``(R, C)`` and unit counts ``(U, R, C)``.
-    """
-    rng = np.random.default_rng(seed)
-    P = rng.dirichlet(np.ones(C), R)
-    X = np.stack([rng.multinomial(size, p) for p in rng.dirichlet(np.full(R, 2.0), U)])
-    cells = np.zeros((U, R, C), dtype=int)
-    for r in range(R):
-        Pu = rng.dirichlet(P[r] * conc + 1e-3, U)
-        cells[:, r] = np.stack([rng.multinomial(X[u, r], Pu[u]) for u in range(U)])
-    return UnitTable.from_arrays(X, cells.sum(1)), cells.sum(0), cells
 
 
 def simulated_accuracy(methods: list[str], quick: bool) -> list[str]:

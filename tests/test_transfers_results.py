@@ -218,15 +218,8 @@ def test_add_estimate_parser_dispatch():
 
 
 def test_estimate_from_dataframe():
-    df = pd.DataFrame(
-        {
-            "fed": ["a", "b", "c"],
-            "A": [60, 20, 50],
-            "B": [40, 80, 50],
-            "x": [70, 40, 55],
-            "y": [30, 60, 45],
-        }
-    )
+    df = pd.DataFrame([["a", 60, 40, 70, 30], ["b", 20, 80, 40, 60], ["c", 50, 50, 55, 45]],
+                      columns=["fed", "A", "B", "x", "y"])
     r = estimate(df, "bounds", unit="fed", origin=["A", "B"], destination=["x", "y"])
     assert r.n_units == 3 and r.origin == ["A", "B"]
 

@@ -47,6 +47,7 @@ __all__ = [
     "unit_wmae",
     "coverage",
     "score",
+    "synthetic",
 ]
 
 
@@ -214,3 +215,22 @@ def score(res: TransferResults, bench: Benchmark, alpha: float = 0.05) -> dict[s
         "ess_min": float(ess),
         "seconds": float(res.seconds),
     }
+
+
+def synthetic(
+    U: int = 2000, R: int = 5, C: int = 4, seed: int = 2026, size: int = 400, conc: float = 30.0
+) -> tuple[UnitTable, np.ndarray, np.ndarray]:
+    """A SIMULATED R × C problem: unit matrices Dirichlet around a global ``P``.
+
+    Used by ``make benchmark`` and the prior and speed studies (``scripts/``, ``benchmarks/``).
+
+    Returns the unit table, the true aggregate counts ``(R, C)`` and unit counts ``(U, R, C)``.
+    """
+    rng = np.random.default_rng(seed)
+    P = rng.dirichlet(np.ones(C), R)
+    X = np.stack([rng.multinomial(size, p) for p in rng.dirichlet(np.full(R, 2.0), U)])
+    cells = np.zeros((U, R, C), dtype=int)
+    for r in range(R):
+        Pu = rng.dirichlet(P[r] * conc + 1e-3, U)
+        cells[:, r] = np.stack([rng.multinomial(X[u, r], Pu[u]) for u in range(U)])
+    return UnitTable.from_arrays(X, cells.sum(1)), cells.sum(0), cells

@@ -56,7 +56,7 @@ transcription ``turnout_percentages.csv`` (:func:`attach_participation`), never 
 parsing free text.
 
 Malformed cells (a count that is not a number, an unknown round or party) raise
-:class:`~congresslab.data.raw.RawDataError` naming file, row and column.
+:class:`~congresslab.errors.RawDataError` naming file, row and column.
 """
 
 from __future__ import annotations
@@ -444,6 +444,21 @@ RESULT_COLUMNS = [
 ]
 
 
+def _read_votes(raw_dir: Path, name: str) -> tuple[str, pd.DataFrame, bool, pd.DataFrame]:
+    """Read a history or other-party file: its path, raw rows, whether it is the PS's, and
+    the columns every such file shares (party, year, place, vote name, round, status)."""
+    file = str(raw_dir / name)
+    raw = read_raw(name, raw_dir, verify=False)
+    if raw.empty:
+        raise RawDataError("no data rows", file=file)
+    ps = name.startswith("history")
+    out = _common(raw, file, party_col=None if ps else "party",
+                  year_col="congress_year" if ps else "year",
+                  city_col="congress_city" if ps else None,
+                  name_col=None if ps else "vote_name")
+    return file, raw, ps, out
+
+
 def clean_history_results(raw_dir: Path, name: str) -> pd.DataFrame:
     """Tidy rows of ``history_results.csv`` or ``other_parties_results.csv``.
 
@@ -461,19 +476,11 @@ def clean_history_results(raw_dir: Path, name: str) -> pd.DataFrame:
 
     Raises
     ------
-    congresslab.data.raw.RawDataError
+    congresslab.errors.RawDataError
         Naming file, row and column, for a malformed count or share, an unknown round or
         party, an empty status, or an empty file.
     """
-    file = str(raw_dir / name)
-    raw = read_raw(name, raw_dir, verify=False)
-    if raw.empty:
-        raise RawDataError("no data rows", file=file)
-    ps = name.startswith("history")
-    out = _common(raw, file, party_col=None if ps else "party",
-                  year_col="congress_year" if ps else "year",
-                  city_col="congress_city" if ps else None,
-                  name_col=None if ps else "vote_name")
+    file, raw, ps, out = _read_votes(raw_dir, name)
     candidate_col = "first_signatory_or_candidate" if ps else "candidate"
     votes = _parse_cells(raw, "votes", "count", file)
     shares = _parse_cells(raw, "share_pct", "share", file)
@@ -529,19 +536,11 @@ def clean_history_turnout(raw_dir: Path, name: str) -> pd.DataFrame:
 
     Raises
     ------
-    congresslab.data.raw.RawDataError
+    congresslab.errors.RawDataError
         Naming file, row and column, for a malformed count, an unknown round or party, an
         empty status, voters above registered or expressed above voters (exact figures).
     """
-    file = str(raw_dir / name)
-    raw = read_raw(name, raw_dir, verify=False)
-    if raw.empty:
-        raise RawDataError("no data rows", file=file)
-    ps = name.startswith("history")
-    out = _common(raw, file, party_col=None if ps else "party",
-                  year_col="congress_year" if ps else "year",
-                  city_col="congress_city" if ps else None,
-                  name_col=None if ps else "vote_name")
+    file, raw, ps, out = _read_votes(raw_dir, name)
     approx = list(out["_status_approx"])
     notes: list[list[str]] = [[] for _ in range(len(out))]
     for metric in TURNOUT_METRICS:
@@ -590,7 +589,7 @@ def attach_participation(turnout: pd.DataFrame, raw_dir: Path,
 
     Each row names a raw turnout row (``from_file``, ``from_line``) and quotes it; the
     quote must be in that row's ``quote`` or ``status`` and contain the figure, else
-    :class:`~congresslab.data.raw.RawDataError` names file, row and column.
+    :class:`~congresslab.errors.RawDataError` names file, row and column.
     """
     file = str(raw_dir / name)
     raw = read_raw(name, raw_dir, verify=False)

@@ -11,26 +11,5 @@
 * :mod:`~congresslab.runoffs.plots` — needed-versus-received and range figures.
 """
 
-from congresslab.errors import RunoffError
-from congresslab.runoffs.engine import (
-    Runoff,
-    constrained_bounds,
-    duncan_davis_bounds,
-    implied_split,
-    needed_summary,
-    runoff_table,
-    scenario_table,
-    tipping_point,
-)
-
-__all__ = [
-    "RunoffError",
-    "Runoff",
-    "runoff_table",
-    "implied_split",
-    "scenario_table",
-    "tipping_point",
-    "needed_summary",
-    "duncan_davis_bounds",
-    "constrained_bounds",
-]
+from congresslab.runoffs.engine import *  # noqa: F403 - the engine is the package's API
+from congresslab.runoffs.engine import __all__  # noqa: F401

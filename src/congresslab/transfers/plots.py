@@ -164,20 +164,14 @@ def sankey_geometry(counts: np.ndarray, gap: float = 0.02) -> dict[str, np.ndarr
     right = stack(f.sum(0))
     span_l = 1.0 + gap * (R - 1)
     span_r = 1.0 + gap * (C - 1)
-    band_left = np.empty((R, C, 2))
-    band_right = np.empty((R, C, 2))
-    for i in range(R):
-        top = left[i, 1]
-        for j in range(C):
-            h = f[i, j] / span_l
-            band_left[i, j] = [top - h, top]
-            top -= h
-    for j in range(C):
-        top = right[j, 1]
-        for i in range(R):
-            h = f[i, j] / span_r
-            band_right[i, j] = [top - h, top]
-            top -= h
+    # each origin's block is cut into its destinations from the top, and each destination's
+    # block into its origins: band = [top - heights so far incl. this one, top - before it]
+    h_l = f / span_l
+    below_l = left[:, 1][:, None] - np.cumsum(h_l, axis=1)
+    band_left = np.stack([below_l, below_l + h_l], axis=-1)
+    h_r = f / span_r
+    below_r = right[:, 1][None, :] - np.cumsum(h_r, axis=0)
+    band_right = np.stack([below_r, below_r + h_r], axis=-1)
     return {"left": left, "right": right, "band_left": band_left, "band_right": band_right}
 
 

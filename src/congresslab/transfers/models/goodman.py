@@ -326,54 +326,38 @@ class Goodman:
         ]
         if not self.constrained:
             diag["structural_zeros"] = int(zeros.sum())
-            lo, hi = interval(alpha)
             diag["n_out_of_range"] = len(oor)
             diag["out_of_range"] = oor
-            return TransferResults(
-                method=self.name,
-                table=tab,
-                params=P_fit,
-                lower=lo,
-                upper=hi,
-                alpha=alpha,
-                interval_kind="confidence",
-                seconds=time.perf_counter() - t0,
-                diagnostics=diag,
-                interval_fn=interval,
-                options={"weights": self.weights, "constrained": False},
-            )
-        P, info = simplex_least_squares(x, y, w, zeros=zeros)
-        diag.update({"qp_" + k: v for k, v in info.items()})
-        diag["n_out_of_range_unconstrained"] = len(oor)
-        draws = None
-        if self.n_boot > 1:
-            from congresslab.transfers.models.lp import _progress
-
-            rng = np.random.default_rng(self.seed)
-            U = tab.n_units
-            draws = np.empty((self.n_boot, R, C))
-            for b in _progress(range(self.n_boot), self.progress, "goodman bootstrap", self.n_boot):
-                idx = rng.integers(0, U, U)
-                draws[b], _ = simplex_least_squares(x[idx], y[idx], w[idx], zeros=zeros)
-                draws[b][tab.X[idx].sum(0) == 0] = np.nan  # origin absent from the resample
-        lo = hi = None
-        if draws is not None:
-            lo, hi = percentile_interval(draws, alpha)
+            P, draws, kind, interval_fn = P_fit, None, "confidence", interval
+            lo, hi = interval(alpha)
+            options: dict[str, Any] = {"weights": self.weights, "constrained": False}
+        else:
+            P, info = simplex_least_squares(x, y, w, zeros=zeros)
+            diag.update({"qp_" + k: v for k, v in info.items()})
+            diag["n_out_of_range_unconstrained"] = len(oor)
+            draws = self._bootstrap(x, y, w, zeros) if self.n_boot > 1 else None
+            lo, hi = percentile_interval(draws, alpha) if draws is not None else (None, None)
+            kind = "bootstrap" if draws is not None else "none"
+            interval_fn = None
+            options = {"weights": self.weights, "constrained": True, "n_boot": self.n_boot,
+                       "seed": self.seed}
         return TransferResults(
-            method=self.name,
-            table=tab,
-            params=P,
-            lower=lo,
-            upper=hi,
-            alpha=alpha,
-            interval_kind="bootstrap" if draws is not None else "none",
-            seconds=time.perf_counter() - t0,
-            diagnostics=diag,
-            draws=draws,
-            options={
-                "weights": self.weights,
-                "constrained": True,
-                "n_boot": self.n_boot,
-                "seed": self.seed,
-            },
+            method=self.name, table=tab, params=P, lower=lo, upper=hi, alpha=alpha,
+            interval_kind=kind, seconds=time.perf_counter() - t0, diagnostics=diag,
+            interval_fn=interval_fn, draws=draws, options=options,
         )
+
+    def _bootstrap(self, x: np.ndarray, y: np.ndarray, w: np.ndarray,
+                   zeros: np.ndarray) -> np.ndarray:
+        """Simplex fits on ``n_boot`` resamples of the units (an origin absent: NaN)."""
+        from congresslab.transfers.models.lp import _progress
+
+        tab = self.table
+        rng = np.random.default_rng(self.seed)
+        U, R, C = tab.n_units, len(tab.origin), len(tab.destination)
+        draws = np.empty((self.n_boot, R, C))
+        for b in _progress(range(self.n_boot), self.progress, "goodman bootstrap", self.n_boot):
+            idx = rng.integers(0, U, U)
+            draws[b], _ = simplex_least_squares(x[idx], y[idx], w[idx], zeros=zeros)
+            draws[b][tab.X[idx].sum(0) == 0] = np.nan  # origin absent from the resample
+        return draws

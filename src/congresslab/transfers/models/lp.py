@@ -41,14 +41,15 @@ themselves, a :class:`UserWarning` says so, and ``diagnostics["too_few_units"]``
 
 Examples
 --------
+Four units that share one transfer matrix, which the LP recovers exactly:
+
 >>> import numpy as np
 >>> from congresslab.transfers import UnitTable
->>> P = np.array([[0.8, 0.2], [0.3, 0.7]])
->>> X = np.array([[100, 0], [50, 50], [20, 80], [70, 30]])
->>> tab = UnitTable.from_arrays(X, X @ P)
->>> res = LinearProgram(tab, n_boot=0).fit()
+>>> X = np.array([[120, 30], [60, 90], [10, 140], [80, 70]])
+>>> T = X @ np.array([[0.9, 0.1], [0.4, 0.6]])
+>>> res = LinearProgram(UnitTable.from_arrays(X, T), n_boot=0).fit()
 >>> res.transfer.round(6).to_numpy().tolist()
-[[0.8, 0.2], [0.3, 0.7]]
+[[0.9, 0.1], [0.4, 0.6]]
 >>> res.diagnostics["HETe"] < 1e-6
 True
 """
