@@ -280,7 +280,7 @@ def test_lp_entry_exit_structural_zero():
 
 def test_bayes_entry_exit_structural_zero():
     """The sampler treats entry→exit as a structural zero: exactly 0 in every draw."""
-    from congresslab.transfers.api import MultinomialDirichlet
+    from congresslab.transfers.models.bayes import MultinomialDirichlet
 
     tab = _entry_exit_table()
     with warnings.catch_warnings():

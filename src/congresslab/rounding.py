@@ -1,7 +1,8 @@
 """Rounding to integers with exact totals: largest remainders, raking and controlled rounding.
 
 Used by the congress simulator (:mod:`congresslab.sim`) and by the Bayesian model, whose
-multinomial sampler needs integer counts (:func:`congresslab.transfers.api.integer_counts`).
+multinomial sampler needs integer counts
+(:func:`congresslab.transfers.models.bayes.integer_counts`).
 
 Examples
 --------

@@ -32,7 +32,7 @@ _WHERE = {
     "Goodman": "congresslab.transfers.models.goodman",
     "LinearProgram": "congresslab.transfers.models.lp",
     "MarginsError": "congresslab.errors",
-    "MultinomialDirichlet": "congresslab.transfers.api",
+    "MultinomialDirichlet": "congresslab.transfers.models.bayes",
     "TransferResults": "congresslab.transfers.results",
     "UnitTable": "congresslab.transfers.units",
     "UnitTableError": "congresslab.errors",

@@ -1,7 +1,5 @@
-"""The estimators, one module each: :mod:`.bounds`, :mod:`.goodman`, :mod:`.lp`.
-
-The Bayesian model's wrapper is :class:`congresslab.transfers.api.MultinomialDirichlet`;
-its sampler is :mod:`congresslab.transfers._md` (kernels and driver).
+"""The estimators, one module each: :mod:`.bounds`, :mod:`.goodman`, :mod:`.lp` and
+:mod:`.bayes` (the wrapper of the sampler in :mod:`congresslab.transfers._md`).
 """
 
 __all__: list[str] = []
