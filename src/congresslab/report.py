@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -17,7 +18,23 @@ from pathlib import Path
 
 from congresslab import __version__, paths
 
-__all__ = ["render_notebooks", "store_outputs", "write_index"]
+__all__ = ["render_notebooks", "store_outputs", "write_index", "offline_html"]
+
+_REMOTE_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
+
+
+def offline_html(body: str) -> str:
+    """The page without the scripts nbconvert's template loads from a CDN.
+
+    The template asks for require.js and MathJax from the network; the notebooks need
+    neither (no widget state is kept, no formula is typeset), and a page must open offline.
+
+    Examples
+    --------
+    >>> offline_html('<p>a</p><script src="https://cdn.x/require.js"></script><script>1</script>')
+    '<p>a</p><script>1</script>'
+    """
+    return _REMOTE_SCRIPT.sub("", body)
 
 
 def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[object, float]:
@@ -47,10 +64,11 @@ def render_notebooks(notebooks: Sequence[Path], out_dir: Path | None = None,
         # loading the widget manager from a CDN
         nb.metadata.pop("widgets", None)
         body, _ = HTMLExporter().from_notebook_node(nb)
-        (out_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
+        page = out_dir / f"{notebook.stem}.html"
+        page.write_text(offline_html(body), encoding="utf-8")
         timings.append((notebook.stem, seconds))
-        print(f"{notebook.name:<40} executed in {seconds:5.1f} s → "
-              f"{(out_dir / notebook.stem).relative_to(paths.ROOT)}.html", file=sys.stderr)
+        shown = page.relative_to(paths.ROOT) if page.is_relative_to(paths.ROOT) else page
+        print(f"{notebook.name:<40} executed in {seconds:5.1f} s → {shown}", file=sys.stderr)
     return timings
 
 
