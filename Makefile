@@ -35,7 +35,7 @@ data: $(STAMP) $(WARM) ## rebuild data/processed/ from data/raw/ (checksums veri
 	$(BIN)/congresslab build-data
 
 notebooks: data ## execute the notebooks (writes reports/figures/) and render them to reports/html/
-	$(BIN)/python -m congresslab.explorer
+	$(BIN)/congresslab explorer
 	$(BIN)/congresslab report $(NOTEBOOKS)
 
 reproduce: notebooks ## the main job: processed data, executed notebooks, figures, HTML

@@ -158,14 +158,21 @@ def test_simulate_to_csv_refuses_data_raw():
 @pytest.mark.parametrize("alpha, expected", [
     ("0.95", "--alpha 0.95 is the error level of the intervals (they are at level 1 - alpha = "
              "5 %); for 95 % intervals give --alpha 0.05"),
-    ("0.5", "--alpha 0.5 is the error level"),
-    ("-1", "alpha must be above 0 and below 0.5"),
-    ("nan", "alpha must be above 0 and below 0.5"),
+    ("0.6", "--alpha 0.6 is the error level"),
+    ("-1", "alpha must be above 0 and at most 0.5"),
+    ("nan", "alpha must be above 0 and at most 0.5"),
 ])  # fmt: skip
 def test_estimate_alpha_is_the_error_level(tmp_path, capsys, alpha, expected):
     csv = write(tmp_path / "units.csv", [HEADER, *ROWS])
     code, _, err = cli_run(["estimate", str(csv), *UNITS, f"--alpha={alpha}"], capsys)
     assert code == 2 and expected in one_error_line(err)
+
+
+def test_alpha_one_half_gives_50_percent_intervals(tmp_path, capsys):
+    csv = write(tmp_path / "units.csv", [HEADER, *ROWS])
+    code, out, _ = cli_run(["estimate", str(csv), *UNITS, "--method", "goodman", "--alpha",
+                            "0.5", "--json", "-"], capsys)  # fmt: skip
+    assert code == 0 and json.loads(out)["alpha"] == 0.5
 
 
 def test_estimate_reads_xlsx(tmp_path, capsys):
@@ -264,8 +271,8 @@ COLS = {"unit": "fed", "origin": ["a", "b"], "destination": ["x", "y"]}
     ({"seed": "abc"}, TypeError, r"seed must be a non-negative integer or None, got 'abc'"),
     ({"seed": -1}, ValueError, r"seed must be a non-negative integer or None, got -1"),
     ({"seed": 1.5}, TypeError, r"seed must be"),
-    ({"alpha": -1}, ValueError, r"alpha must be above 0 and below 0\.5"),
-    ({"alpha": 2}, ValueError, r"alpha must be above 0 and below 0\.5"),
+    ({"alpha": -1}, ValueError, r"alpha must be above 0 and at most 0\.5"),
+    ({"alpha": 2}, ValueError, r"alpha must be above 0 and at most 0\.5"),
     ({"alpha": 0.95}, ValueError, r"alpha=0\.95 is the error level.*give alpha=0\.05"),
     ({"alpha": "0.05"}, TypeError, r"alpha must be a number"),
     ({"prior_rate": 1.0}, TypeError,
@@ -533,3 +540,10 @@ def test_reader_refuses_binary(tmp_path):
     p.write_bytes(b"fed,a\n\x00\x01")
     with pytest.raises(TableReadError, match=r"not a text file \(a NUL byte at byte 6\)"):
         read_table(p)
+
+
+@pytest.mark.parametrize("last", ["TOTAL,34,35,35,34", "Ensemble,1,1,1,1", "sum,34,35,35,34"])
+def test_estimate_refuses_a_total_row(tmp_path, capsys, last):
+    csv = write(tmp_path / "units.csv", [HEADER, *ROWS, last])
+    code, _, err = cli_run(["estimate", str(csv), *UNITS, "--method", "lp"], capsys)
+    assert code == 2 and "line 8" in err and "total row" in one_error_line(err)

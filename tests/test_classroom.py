@@ -300,3 +300,30 @@ def test_grade_folder_problems(capsys, kit, tmp_path):
     write_json(empty / "student-09-result.json", fake_result(kit.key, "01"))
     one_line_error(capsys, ["grade", "--key", key, str(empty)], "student-09-result.json",
                    "student 09 is not in the key")
+
+
+def test_readme_round_trip_word_for_word(tmp_path, monkeypatch, capsys):
+    """The README's classroom commands, run as written (one student, a class of 2)."""
+    import re
+    import shlex
+    import subprocess
+
+    from congresslab import paths as p
+
+    block = re.search(r"```bash\n(congresslab classroom.*?)```", (p.ROOT / "README.md").read_text(),
+                      re.S).group(1)  # fmt: skip
+    block = block.replace("--students 25", "--students 2")
+    monkeypatch.chdir(tmp_path)
+    for line in block.replace("\\\n", " ").splitlines():
+        argv = shlex.split(line.split("#")[0])
+        if argv[0] == "mkdir":
+            subprocess.run(argv, check=True)
+            continue
+        assert argv[0] == "congresslab"
+        assert main(argv[1:]) == 0, line
+    assert "SIMULATED exercise" in capsys.readouterr().out
+
+
+def test_grade_names_a_missing_result(kit, capsys):
+    code = main(["grade", "--key", str(kit.out / "key.csv"), str(kit.out / "no-results")])
+    assert code == 2 and "no such file or folder" in capsys.readouterr().err

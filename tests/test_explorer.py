@@ -172,3 +172,15 @@ def test_widget_shows_its_readout_where_widgets_cannot_render():
     bundle = explorer_widget(2023)._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "9.7 %" in bundle["text/html"] and "explorer-2023.html" in bundle["text/html"]
+
+
+def test_explorer_command_refuses_data_raw_and_unknown_years(tmp_path, capsys):
+    from congresslab.cli import main
+
+    assert main(["explorer", "--out", str(explorer.paths.RAW)]) == 2
+    assert "data/raw" in capsys.readouterr().err
+    assert not list(explorer.paths.RAW.glob("explorer-*.html"))
+    assert main(["explorer", "2030", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no scenario explorer for 2030" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())

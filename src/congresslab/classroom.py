@@ -535,6 +535,8 @@ def grade(key: str | Path | pd.DataFrame, result: str | Path | dict[str, Any],
                                  f"{result}")
         return grade_class(key, result)
     label = "result" if isinstance(result, dict) else f"result {result}"
+    if not isinstance(result, dict) and not Path(result).exists():
+        raise ClassroomError(f"{label}: no such file or folder")
     if student is None:
         found = _STUDENT_RE.search(Path(str(result)).name) if not isinstance(result, dict) \
             else None

@@ -47,7 +47,6 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import sys
@@ -671,16 +670,7 @@ def write_explorers(out_dir: Path | None = None, years: Sequence[int] | None = N
     return written
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m congresslab.explorer [--out DIR] [YEAR ...]``: write the explorer pages."""
-    parser = argparse.ArgumentParser(description=write_explorers.__doc__.splitlines()[0])
-    parser.add_argument("years", nargs="*", type=int, help="default: every two-round congress")
-    parser.add_argument("--out", type=Path, default=None, help="folder (reports/html/)")
-    args = parser.parse_args(argv)
-    for path in write_explorers(args.out, args.years or None):
-        print(f"explorer: {path} ({path.stat().st_size / 1e6:.1f} MB)")
-    return 0
+if __name__ == "__main__":  # pragma: no cover - also `congresslab explorer`
+    from congresslab.cli.explorer import main
 
-
-if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

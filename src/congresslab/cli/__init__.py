@@ -1,5 +1,5 @@
 """Command-line interface: ``congresslab build-data | info | estimate | simulate | classroom |
-grade | report``.
+grade | explorer | report``.
 
 One module per command; each adds its sub-parser (``add_parser``) and runs it (``run``).
 Sub-commands import the heavy parts of the package (pandas, statsmodels, numba) only when
@@ -23,12 +23,21 @@ import warnings
 from collections.abc import Sequence
 
 from congresslab import __version__
-from congresslab.cli import build_data, classroom, estimate, grade, info, report, simulate
+from congresslab.cli import (
+    build_data,
+    classroom,
+    estimate,
+    explorer,
+    grade,
+    info,
+    report,
+    simulate,
+)
 from congresslab.errors import os_message
 
 __all__ = ["main", "build_parser"]
 
-_COMMANDS = (build_data, info, estimate, simulate, classroom, grade, report)
+_COMMANDS = (build_data, info, estimate, simulate, classroom, grade, explorer, report)
 #: Commands that read the project's data: they say which root they use when it is not the
 #: package's own (a copy of the checkout, CONGRESSLAB_ROOT).
 _READ_DATA = ("build-data", "info", "simulate", "report")

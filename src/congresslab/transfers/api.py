@@ -110,7 +110,7 @@ def check_arguments(*, seed: Any = 0, alpha: Any = 0.05) -> None:
     TypeError
         ``seed`` not an integer or None, ``alpha`` not a number; naming the parameter.
     ValueError
-        ``seed`` negative; ``alpha`` not in ``(0, 0.5)``: it is the error level, so
+        ``seed`` negative; ``alpha`` not in ``(0, 0.5]``: it is the error level, so
         ``alpha=0.95`` would give 5 % intervals (the message suggests 0.05; see
         :func:`~congresslab.transfers.options.check_alpha`).
 
@@ -208,7 +208,7 @@ def estimate(
     seed : int or None
         Seed of every random step (bootstrap, MCMC): a non-negative integer.
     alpha : float
-        Error level, in ``(0, 0.5)``: intervals at level ``1 - alpha`` (0.05: 95 %).
+        Error level, in ``(0, 0.5]``: intervals at level ``1 - alpha`` (0.05: 95 %).
     progress : bool
         Progress bars on stderr for long computations.
     **options

@@ -141,6 +141,37 @@ def _unit_ids(column: pd.Series, name: str) -> pd.Index:
     return pd.Index(ids, dtype=object if any(isinstance(v, str) for v in ids) else None)
 
 
+_TOTAL_NAMES = {"total", "totaux", "total national", "ensemble", "national", "france"}
+
+
+def _refuse_total_row(units: pd.Index, X: np.ndarray, T: np.ndarray) -> None:
+    """Refuse a row that is the total of the others: it would count every vote twice.
+
+    A row is a total when it is named like one (``Total``, ``TOTAL NATIONAL``, ``Ensemble``)
+    or when, with at least three units, its counts equal the sums of all the other rows.
+
+    Examples
+    --------
+    >>> X = np.array([[1, 2], [3, 4], [4, 6]]); units = pd.Index(["a", "b", "c"])
+    >>> _refuse_total_row(units, X, X)
+    Traceback (most recent call last):
+    ...
+    congresslab.errors.UnitTableError: unit 'c' holds the sums of the other units: a total row, which would count every vote twice; remove it
+    """  # noqa: E501
+    for i, u in enumerate(units):
+        if isinstance(u, str) and u.strip().casefold() in _TOTAL_NAMES:
+            raise UnitTableError(f"unit {u!r} is named like a total row, which would count "
+                                 "every vote twice; remove it", rows=[i])
+    if len(units) >= 3:
+        rest_x, rest_t = X.sum(0) - X, T.sum(0) - T
+        hit = np.flatnonzero((X == rest_x).all(1) & (T == rest_t).all(1) & (X.sum(1) > 0))
+        if hit.size:
+            i = int(hit[0])
+            raise UnitTableError(f"unit {_py(units[i])!r} holds the sums of the other units: a "
+                                 "total row, which would count every vote twice; remove it",
+                                 rows=[i])
+
+
 @dataclass(frozen=True)
 class UnitTable:
     """Validated origin (``X``, units × R) and destination (``T``, units × C) counts.
@@ -292,6 +323,7 @@ class UnitTable:
             units = pd.Index(df.index)
         X = _check_block(df[origin], units, "origin", whole)
         T = _check_block(df[destination], units, "destination", whole)
+        _refuse_total_row(units, X, T)
 
         def strip(names: list[str], prefix: str) -> list[str]:
             if all(c.startswith(prefix) for c in names):
