@@ -204,3 +204,14 @@ def test_well_formed_file_still_reads(tmp_path, capsys):
     csv = write_csv(tmp_path / "units.csv", [HEADER, *ROWS, ""])
     assert cli.main(["estimate", str(csv), *ESTIMATE, "--json", "-", "--quiet"]) == 0
     assert json.loads(capsys.readouterr().out)["n_units"] == 5
+
+
+@pytest.mark.parametrize("option", ["--out", "--truth"])
+def test_simulate_refuses_a_spreadsheet_name_for_csv_text(tmp_path, capsys, option):
+    argv = ["simulate", "--out", str(tmp_path / "u.csv")]
+    argv += [option, str(tmp_path / "u.xlsx")] if option == "--truth" else []
+    if option == "--out":
+        argv = ["simulate", "--out", str(tmp_path / "u.xlsx")]
+    code, err = run(argv, capsys)
+    assert code == 2 and f"{option} " in err and "writes CSV text" in err
+    assert not list(tmp_path.iterdir())

@@ -350,3 +350,20 @@ def test_sankey_labels_do_not_overlap():
     fig = plot_sankey(LinearProgram(tab, n_boot=0, progress=False).fit())
     ys = sorted(t.get_position()[1] for t in fig.axes[0].texts if t.get_ha() == "right")
     assert min(np.diff(ys)) >= 0.075 - 1e-9
+
+
+def test_results_of_simulated_data_say_so_everywhere(tmp_path):
+    from congresslab.sim import simulate_congress
+
+    sim = simulate_congress(like=2025, seed=4)
+    assert sim.truth.attrs["SIMULATED"] and sim.true_transfer.attrs["SIMULATED"]
+    res = estimate(sim.units, "bounds", unit="federation", origin=sim.origin,
+                   destination=sim.destination)  # fmt: skip
+    assert "SIMULATED" in repr(res) and res.transfer.attrs["SIMULATED"]
+    for frame in (res.conf_int(), res.to_frame(), res.unit_transfer):
+        assert frame.columns[0] == "SIMULATED" and frame["SIMULATED"].all()
+    res.to_frame().to_csv(tmp_path / "r.csv", index=False)
+    assert (tmp_path / "r.csv").read_text().startswith("SIMULATED,")
+    real = estimate(sim.units.drop(columns="SIMULATED"), "bounds", unit="federation",
+                    origin=sim.origin, destination=sim.destination)  # fmt: skip
+    assert "SIMULATED" not in real.to_frame().columns and "SIMULATED" not in repr(real)

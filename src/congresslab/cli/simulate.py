@@ -63,6 +63,10 @@ def check_simulate_args(args: argparse.Namespace) -> None:
         raise ValueError(f"--n-federations must be between 2 and {MAX_N_FEDERATIONS}, got {n}")
     from congresslab.paths import check_output  # never under data/raw/, never a directory
 
+    for option, path in (("--out", args.out), ("--truth", args.truth)):
+        if path is not None and Path(path).suffix.lower() not in (".csv", ".txt", ""):
+            raise ValueError(f"{option} {path}: simulate writes CSV text; give a .csv file "
+                             f"name, not {Path(path).suffix}")
     check_output("--out", args.out)
     if args.truth is not None:
         check_output("--truth", args.truth)

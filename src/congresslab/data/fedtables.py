@@ -8,7 +8,7 @@ UTF-8 or latin-1, ``;`` or ``,`` separators. Every problem is reported with the 
 row (1-based, as a spreadsheet shows it) and the column. Files are only read, never written.
 
 See ``data/raw/README.md`` for the expected layout and
-``data/raw/templates/federation_table_template.csv`` for a template.
+``data/templates/federation_table_template.csv`` for a template.
 
 Examples
 --------

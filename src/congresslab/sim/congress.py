@@ -469,4 +469,6 @@ def simulate_congress(
         "r2_pinned": totals.r2 is not None,
         "members": dict(zip(codes, members.tolist(), strict=True)),
     }
+    for frame in (units, truth, true_transfer):
+        frame.attrs["SIMULATED"] = True
     return SimulatedCongress(units, truth, true_transfer, attrs)

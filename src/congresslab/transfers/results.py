@@ -140,19 +140,31 @@ class TransferResults:
         """True when the data are SIMULATED (see :attr:`UnitTable.simulated`)."""
         return bool(self.table.simulated)
 
+    def _label(self, frame: pd.DataFrame, column: bool = True) -> pd.DataFrame:
+        """Say SIMULATED on a table of results of SIMULATED data: a first ``SIMULATED``
+        column (long tables, so that a saved copy says it too) and ``attrs["SIMULATED"]``."""
+        if self.simulated:
+            if column:
+                frame.insert(0, "SIMULATED", True)
+            frame.attrs["SIMULATED"] = True
+        return frame
+
     @property
     def transfer(self) -> pd.DataFrame:
-        """Transfer shares, origin × destination; each row sums to 1."""
-        return pd.DataFrame(
+        """Transfer shares, origin × destination; each row sums to 1.
+
+        ``attrs["SIMULATED"]`` is true when the data are SIMULATED.
+        """
+        return self._label(pd.DataFrame(
             self.params,
             index=pd.Index(self.origin, name="origin"),
             columns=pd.Index(self.destination, name="destination"),
-        )
+        ), column=False)
 
     @property
     def counts(self) -> pd.DataFrame:
         """Transferred votes: origin totals × shares (origin × destination)."""
-        return self.transfer.mul(self.table.X.sum(0), axis=0)
+        return self._label(self.transfer.mul(self.table.X.sum(0), axis=0), column=False)
 
     # ---------------------------------------------------------------- intervals
     def _interval(self, alpha: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +186,8 @@ class TransferResults:
         For ``bayes`` the interval is the equal-tailed posterior interval from the draws, for
         ``lp`` a bootstrap percentile interval, for ``goodman`` the statsmodels confidence
         interval, for ``bounds`` the aggregate Duncan–Davis bounds (whatever ``alpha``).
-        Missing intervals are NaN.
+        Missing intervals are NaN. Results of SIMULATED data have a first ``SIMULATED``
+        column.
 
         Parameters
         ----------
@@ -183,7 +196,7 @@ class TransferResults:
         """
         lo, hi = self._interval(alpha)
         R, C = self.params.shape
-        return pd.DataFrame(
+        return self._label(pd.DataFrame(
             {
                 "origin": np.repeat(self.origin, C),
                 "destination": np.tile(self.destination, R),
@@ -191,14 +204,15 @@ class TransferResults:
                 "lower": np.asarray(lo, float).ravel(),
                 "upper": np.asarray(hi, float).ravel(),
             }
-        )
+        ))
 
     # ---------------------------------------------------------------- tidy exports
     def to_frame(self) -> pd.DataFrame:
-        """Long tidy table: origin, destination, share, count, lower, upper."""
+        """Long tidy table: origin, destination, share, count, lower, upper (and a first
+        ``SIMULATED`` column for SIMULATED data)."""
         ci = self.conf_int()
         counts = self.counts.to_numpy().ravel()
-        return pd.DataFrame(
+        return self._label(pd.DataFrame(
             {
                 "origin": ci["origin"],
                 "destination": ci["destination"],
@@ -207,7 +221,7 @@ class TransferResults:
                 "lower": ci["lower"],
                 "upper": ci["upper"],
             }
-        )
+        ))
 
     @property
     def unit_transfer(self) -> pd.DataFrame | None:
@@ -228,7 +242,7 @@ class TransferResults:
                 "lower": lo.ravel(),
                 "upper": hi.ravel(),
             }
-        )
+        ).pipe(self._label)
 
     def to_json(self, path: Any = None, *, as_str: bool = True, indent: int | None = 2) -> Any:
         """JSON export with keys ``method, origin, destination, transfer, interval, n_units,
@@ -283,8 +297,9 @@ class TransferResults:
 
     def __repr__(self) -> str:
         R, C = self.params.shape
+        label = " SIMULATED" if self.simulated else ""
         return (
-            f"<TransferResults method={self.method!r} {R}x{C} n_units={self.n_units} "
+            f"<TransferResults{label} method={self.method!r} {R}x{C} n_units={self.n_units} "
             f"seconds={self.seconds:.2f}>"
         )
 
