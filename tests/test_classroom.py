@@ -293,7 +293,13 @@ def test_grade_folder_problems(capsys, kit, tmp_path):
     one_line_error(capsys, ["grade", "--key", key, str(empty)], "empty", "no result file")
     write_json(empty / "student-01-result.json", fake_result(kit.key, "01"))
     write_json(empty / "student-1-lp.json", fake_result(kit.key, "01"))
-    one_line_error(capsys, ["grade", "--key", key, str(empty)], "two results for student 01")
+    table = grade_class(kit.out / "key.csv", empty)  # the class is still graded
+    row = table.set_index("student").loc["01"]
+    assert row["comment"].startswith("not graded: two results") and pd.isna(row["mae_pp"])
+    (empty / "student-02.json").write_text("{}")
+    row = grade_class(kit.out / "key.csv", empty).set_index("student").loc["02"]
+    assert row["comment"].startswith("not graded: result") and "transfer" in row["comment"]
+    (empty / "student-02.json").unlink()
     one_line_error(capsys, ["grade", "--key", key, "--student", "01", str(empty)],
                    "--student 01", "one result file")
     (empty / "student-1-lp.json").unlink()

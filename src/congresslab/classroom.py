@@ -593,7 +593,9 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
 
     Files are matched to students by ``student-NN`` in their name (``.json`` or ``.csv``;
     the students' own data files ``student-NN.csv`` are skipped). Students without a result
-    get a row saying so.
+    get a row saying so; a result that cannot be graded (not an estimate result, another
+    exercise, two results for one student) gets a row whose comment says why, and the rest
+    of the class is still graded.
 
     Returns
     -------
@@ -607,6 +609,7 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
     if not folder.is_dir():
         raise ClassroomError(f"results folder {folder}: not a directory")
     found: dict[str, Path] = {}
+    problems: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in (".json", ".csv") or re.fullmatch(
                 r"student-\d+\.csv", path.name) or path.name == "key.csv":
@@ -621,8 +624,8 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
             raise ClassroomError(f"result {path}: student {m.group(1)} is not in the key "
                                  f"{key_path} (students {ids[0]}–{ids[-1]})") from None
         if sid in found:
-            raise ClassroomError(f"results folder {folder}: two results for student {sid} "
-                                 f"({found[sid].name}, {path.name})")
+            problems[sid] = (f"not graded: two results ({found[sid].name}, {path.name}); "
+                             "keep one")
         found[sid] = path
     if not found:
         raise ClassroomError(f"results folder {folder}: no result file named like "
@@ -637,7 +640,18 @@ def grade_class(key: str | Path | pd.DataFrame, folder: str | Path) -> pd.DataFr
                          "mean_width_pp": np.nan, "covered": np.nan, "asked": n_asked,
                          "comment": "no result"})
             continue
-        g = grade(key, found[sid], sid)
+        blank = {"SIMULATED": True, "student": sid, "dispersion": disp,
+                 "result": found[sid].name, "method": "", "mae_pp": np.nan,
+                 "max_error_pp": np.nan, "mean_width_pp": np.nan, "covered": np.nan,
+                 "asked": n_asked}
+        if sid in problems:
+            rows.append({**blank, "comment": problems[sid]})
+            continue
+        try:
+            g = grade(key, found[sid], sid)
+        except ClassroomError as err:
+            rows.append({**blank, "comment": f"not graded: {err}"})
+            continue
         rows.append({"SIMULATED": True, "student": sid, "dispersion": disp,
                      "result": found[sid].name, "method": g.method or "",
                      "mae_pp": round(g.mae_pp, 2),
