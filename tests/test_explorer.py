@@ -184,3 +184,10 @@ def test_explorer_command_refuses_data_raw_and_unknown_years(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no scenario explorer for 2030" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
+
+
+def test_explorer_command_makes_its_folder(tmp_path, capsys):
+    from congresslab.cli import main
+
+    assert main(["explorer", "2023", "--out", str(tmp_path / "html")]) == 0
+    assert (tmp_path / "html" / "explorer-2023.html").is_file()

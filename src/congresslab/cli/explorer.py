@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     out = paths.HTML if args.out is None else Path(args.out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out}: is a file, not a folder")
-    paths.check_output("--out", out / "explorer.html")  # never under data/raw/
+    # never under data/raw/; a missing folder is made (its parent must exist)
+    paths.check_output("--out", out / "explorer.html" if out.is_dir() else out)
     known = two_round_congresses()
     unknown = [y for y in args.years if y not in known]
     if unknown:
