@@ -349,6 +349,8 @@ def test_vote_coverage_grades():
 def test_coverage_report(tmp_path):
     text = coverage_markdown()
     assert "# Data coverage" in text and "| UMP |" in text and "Reims" in text
+    turnout = cl.load_turnout(status=None, party=None, vote_kind=None)
+    assert f"{int(turnout['conflict'].sum())} turnout rows flagged CONFLICT" in text
     path = write_coverage_report(tmp_path / "cov.md")
     assert path.read_text(encoding="utf-8") == text
     with pytest.raises(ValueError, match="raw data folder"):
