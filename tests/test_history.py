@@ -349,6 +349,8 @@ def test_vote_coverage_grades():
 def test_coverage_report(tmp_path):
     text = coverage_markdown()
     assert "# Data coverage" in text and "| UMP |" in text and "Reims" in text
+    turnout = cl.load_turnout(status=None, party=None, vote_kind=None)
+    assert f"{int(turnout['conflict'].sum())} turnout rows flagged CONFLICT" in text
     path = write_coverage_report(tmp_path / "cov.md")
     assert path.read_text(encoding="utf-8") == text
     with pytest.raises(ValueError, match="raw data folder"):
@@ -385,3 +387,85 @@ def test_rounds_lists_versions_of_old_votes():
     assert set(r["round"]) == {"motions", 1, 2}
     assert r.groupby("round")["is_default"].sum().to_dict() == {"motions": 1, 1: 1, 2: 1}
     assert len(r) == r["version"].nunique()
+
+
+# ------------------------------------------- turnout figures from one version -------
+
+def test_turnout_figures_come_from_one_version():
+    votes = vote_coverage(None)
+    turnout = cl.load_turnout(status=None, party=None, vote_kind=None).set_index("version")
+    shown = votes[votes["turnout_version"].notna()]
+    assert len(shown) > 20
+    for _, row in shown.iterrows():
+        used = turnout.loc[row["turnout_version"]]
+        voters = used["voters"] if pd.notna(used["voters"]) else used["expressed"]
+        for name, value in (("voters", voters), ("registered", used["registered"]),
+                            ("participation_pct", used["participation_published_pct"])):
+            assert (pd.isna(row[name]) and pd.isna(value)) or row[name] == value, (
+                row["party"], row["congress_year"], row["round"], name)
+        if pd.notna(row["voters"]) and pd.notna(row["registered"]):
+            assert row["voters_exceed_registered"] == (row["voters"] > row["registered"])
+    impossible = votes["voters"] > votes["registered"]
+    assert not (impossible.fillna(False) & votes["coverage"].eq("full")).any()
+
+
+def test_rn_2022_figures_not_mixed():
+    rn = vote_coverage("RN").set_index(["congress_year", "round"]).loc[(2022, 1)]
+    default = cl.load_turnout(2022, party="RN", status="default").iloc[0]
+    assert rn["turnout_version"] == default["version"]
+    assert rn["voters"] == default["voters"]
+    assert pd.isna(rn["registered"]) or rn["voters"] <= rn["registered"]
+    assert pd.isna(rn["participation_pct"]) or rn["participation_pct"] == pytest.approx(
+        100 * rn["voters"] / rn["registered"], abs=1)
+    conflicts = int(cl.load_turnout(2022, party="RN")["conflict"].sum())
+    assert conflicts > 0 and rn["turnout_conflict_rows"] == conflicts
+    row = cl.congresses(party="RN").set_index("congress_year").loc[2022]
+    assert row["turnout_conflict_rows"] == conflicts
+    assert pd.isna(row["registered"]) or row["voters"] <= row["registered"]
+
+
+def test_voters_above_registered_is_flagged_not_full(monkeypatch):
+    from congresslab.data import coverage
+
+    assert vote_coverage("LR").set_index(["congress_year", "round"]).loc[
+        (2022, 1), "coverage"] == "full"
+    real = coverage.load_turnout
+
+    def shrunk(*args, **kwargs):
+        t = real(*args, **kwargs)
+        pick = (t["party"] == "LR") & (t["congress_year"] == 2022) & (t["round"] == 1)
+        t.loc[pick, "registered"] = t.loc[pick, "voters"] - 1
+        return t
+
+    monkeypatch.setattr(coverage, "load_turnout", shrunk)
+    row = vote_coverage("LR").set_index(["congress_year", "round"]).loc[(2022, 1)]
+    assert row["voters_exceed_registered"] and row["coverage"] == "partial"
+
+
+# ------------------------------------------------ unknown party, year, round -------
+
+@pytest.mark.parametrize("call,pattern", [
+    (lambda: cl.congresses(party="XYZ"), r"party must be one of \[.*'PS'.*\] or None, not 'XYZ'"),
+    (lambda: cl.congresses(party="ps"), r"not 'ps' \(did you mean 'PS'\?\)"),
+    (lambda: cl.load_results(2022, round=1, party="lr"), r"did you mean 'LR'\?"),
+    (lambda: cl.load_turnout(2022, party="Lr"), r"did you mean 'LR'\?"),
+    (lambda: cl.vote_coverage("eelv"), r"did you mean 'EELV'\?"),
+    (lambda: cl.load_results(2024),
+     r"year 2024: no results or turnout of party 'PS'; its years are \[1971"),
+    (lambda: cl.load_turnout([2023, 2024]), r"year 2024: no results"),
+    (lambda: cl.rounds(2024), r"year 2024: no results"),
+    (lambda: cl.load_results(2019, party="PS"), r"its years are .*2018, 2021"),
+    (lambda: cl.load_results(2025, round=3), r"round '3': no results .* its rounds are \[1, 2\]"),
+    (lambda: cl.load_turnout(2025, round="motions"), r"round 'motions': .* \[1, 2\]"),
+])
+def test_unknown_party_year_round_refused(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_valid_calls_still_accepted():
+    assert len(cl.load_results([2018, 2021, 2023, 2025], round=2, status=None)) > 0
+    assert len(cl.load_results(2022, round=1, party="LR")) == 3
+    assert len(cl.load_results(party=None, status=None, vote_kind=None)) > 100
+    assert len(cl.load_results(2008, round="motions")) > 0
+    assert cl.load_turnout(2022, round=1, party=["LR", "RN"])["party"].nunique() == 2

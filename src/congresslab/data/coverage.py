@@ -7,7 +7,8 @@ CONFLICT and of versions whose shares do not add up, and a coverage grade:
 ``full``
     the default version gives every motion or candidate a figure, its shares add up to 100
     within rounding (or it publishes a count for each of at least two options), and the
-    number of voters (or of expressed votes) is known;
+    number of voters (or of expressed votes) is known and does not exceed the number
+    registered of the same turnout version;
 ``partial``
     some figures exist but not all of the above (a lone candidate's share, shares that do
     not add up, a missing option, no turnout);
@@ -41,20 +42,28 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _ROUND_ORDER = {"motions": 0, 1: 1, 2: 2, "congress_final": 3}
 
 
-def _turnout_figure(rows: pd.DataFrame, metric: str) -> tuple[object, bool]:
-    """The value of ``metric`` from the best turnout row that has it, and its approx flag."""
-    rows = rows[rows[metric].notna()]
+def _turnout_version(rows: pd.DataFrame) -> pd.Series | None:
+    """The one turnout row whose figures a vote's row shows, or None.
+
+    The default version where it gives the number of voters (or of expressed votes), else
+    the best version that does (not approximate first, then by :data:`STATUS_RANK`), else
+    the default version, else None. Voters, registered and participation are all taken from
+    this one row, never mixed across versions.
+    """
     if rows.empty:
-        return pd.NA, False
+        return None
     order = rows.assign(
-        _d=~rows["is_default"], _a=rows["approximate"],
+        _n=rows["voters"].isna() & rows["expressed"].isna(),
+        _d=~rows["is_default"].astype(bool), _a=rows["approximate"].astype(bool),
         _s=rows["status"].map(lambda s: STATUS_RANK.index(s) if s in STATUS_RANK else 0))
-    best = order.sort_values(["_d", "_a", "_s"], kind="stable").iloc[0]
-    approximate = bool(best["approximate"])
-    if metric == "participation_published_pct":
-        return float(best[metric]), approximate or bool(
-            best["participation_published_approximate"])
-    return int(best[metric]), approximate
+    best = order.sort_values(["_n", "_d", "_a", "_s"], kind="stable").iloc[0]
+    return rows.loc[best.name]
+
+
+def _figure(row: pd.Series | None, metric: str) -> object:
+    if row is None or pd.isna(row[metric]):
+        return pd.NA
+    return float(row[metric]) if metric == "participation_published_pct" else int(row[metric])
 
 
 def vote_coverage(party: str | None = None) -> pd.DataFrame:
@@ -70,9 +79,18 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``party, congress_year, place, round, vote_kind, date, options, leader,
         leader_share, counts, versions, conflict_rows, shares_flagged, shares_sum,
-        voters, registered, participation_pct, turnout_approximate, complete, coverage``.
-        ``participation_pct`` is the turnout percentage as published
-        (``turnout_percentages.csv``), not computed. ``complete`` is
+        turnout_conflict_rows, voters, registered, participation_pct, turnout_approximate,
+        turnout_version, voters_exceed_registered, complete, coverage``.
+        ``conflict_rows`` counts the result rows flagged CONFLICT and
+        ``turnout_conflict_rows`` the turnout rows flagged CONFLICT (kept apart).
+        ``voters``, ``registered`` and ``participation_pct`` all come from ONE turnout
+        version, named by ``turnout_version``: the default one where it gives the number of
+        voters (or of expressed votes), else the best version that does (see
+        ``_turnout_version``); a figure that version lacks stays ``<NA>`` rather than being
+        taken from another version. ``participation_pct`` is that version's turnout
+        percentage as published (``turnout_percentages.csv``), not computed.
+        ``voters_exceed_registered`` flags a version whose voters exceed its registered
+        (such a vote is never ``full``). ``complete`` is
         True when every option of the default version has a figure and its shares add up
         (or every option has a count), and no source records an option's figure as not
         found. ``counts`` is ``published``
@@ -98,11 +116,15 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
         t = turnout[(turnout["party"] == key[0]) & (turnout["congress_year"] == key[1])
                     & (turnout["round"].astype(str) == str(key[2]))
                     & (turnout["vote_kind"] == key[3])]
-        voters, approx_v = _turnout_figure(t, "voters")
+        used = _turnout_version(t)
+        voters = _figure(used, "voters")
         if pd.isna(voters):
-            voters, approx_v = _turnout_figure(t, "expressed")
-        registered, approx_r = _turnout_figure(t, "registered")
-        participation, approx_p = _turnout_figure(t, "participation_published_pct")
+            voters = _figure(used, "expressed")
+        registered = _figure(used, "registered")
+        participation = _figure(used, "participation_published_pct")
+        approximate = used is not None and (bool(used["approximate"]) or (
+            pd.notna(participation) and bool(used["participation_published_approximate"])))
+        exceeds = bool(pd.notna(voters) and pd.notna(registered) and voters > registered)
         ranked = options.assign(_k=options["share_pct"].fillna(-1),
                                 _v=options["votes"].fillna(-1)).sort_values(
             ["_k", "_v"], ascending=False)
@@ -114,7 +136,7 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
             or (len(options) >= 2 and options["votes"].notna().all())))
         if default.empty or not figured.any():
             coverage = "missing"
-        elif complete and pd.notna(voters):
+        elif complete and pd.notna(voters) and not exceeds:
             coverage = "full"
         else:
             coverage = "partial"
@@ -135,9 +157,12 @@ def vote_coverage(party: str | None = None) -> pd.DataFrame:
             "conflict_rows": int(group["conflict"].sum()),
             "shares_flagged": int(flags.eq(False).sum()),
             "shares_sum": default["shares_sum"].iloc[0] if len(default) else pd.NA,
+            "turnout_conflict_rows": int(t["conflict"].astype(bool).sum()),
             "voters": voters, "registered": registered,
             "participation_pct": participation,
-            "turnout_approximate": approx_v or approx_r or approx_p,
+            "turnout_approximate": approximate,
+            "turnout_version": used["version"] if used is not None else pd.NA,
+            "voters_exceed_registered": exceeds,
             "complete": complete,
             "coverage": coverage,
         })
@@ -173,19 +198,20 @@ def congresses(party: str | None = "PS") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``party, congress_year, place, dates, voted, leader, winner,
-        non_members_vote_leader, voters, registered, coverage, conflict_rows,
+        ``party, congress_year, place, dates, voted, leader, winner, non_members_vote_leader,
+        voters, registered, participation_pct, coverage, conflict_rows, turnout_conflict_rows,
         shares_flagged``. ``voted`` lists the votes (members' motion vote, rounds, and
         delegates' or national council votes, said so); ``leader`` is the option with the
-        largest published figure in the last members' vote with a figure (the leading
-        motion's first signatory where only motions were voted); ``winner`` repeats it only
-        where it is certain (the vote's figures are complete, or the leader has more than
-        50 %), else ``<NA>`` (e.g. 1975, where the leading motion's figure was not found);
-        ``non_members_vote_leader`` is the leader of the last delegates' or national
-        council vote; ``voters`` and
-        ``registered`` are those of the first members' vote where known; ``coverage`` is
-        ``full`` when every members' vote is full, ``missing`` when none has a figure,
-        else ``partial`` (see :func:`vote_coverage`).
+        largest published figure in the last members' vote with a figure (the leading motion's
+        first signatory where only motions were voted); ``winner`` repeats it only where it is
+        certain (the vote's figures are complete, or the leader has more than 50 %), else
+        ``<NA>`` (e.g. 1975, where the leading motion's figure was not found);
+        ``non_members_vote_leader`` is the leader of the last delegates' or national council
+        vote; ``voters``, ``registered`` and ``participation_pct`` are those of the first
+        members' vote where known, all from one turnout version (see :func:`vote_coverage`);
+        ``conflict_rows`` sums the result rows flagged CONFLICT and ``turnout_conflict_rows``
+        the turnout rows flagged CONFLICT; ``coverage`` is ``full`` when every members' vote is
+        full, ``missing`` when none has a figure, else ``partial`` (see :func:`vote_coverage`).
 
     Examples
     --------
@@ -225,6 +251,7 @@ def congresses(party: str | None = "PS") -> pd.DataFrame:
             "coverage": ("full" if grades == {"full"} else "missing"
                          if grades <= {"missing"} else "partial"),
             "conflict_rows": int(group["conflict_rows"].sum()),
+            "turnout_conflict_rows": int(group["turnout_conflict_rows"].sum()),
             "shares_flagged": int(group["shares_flagged"].sum()),
         })
     out = pd.DataFrame(rows)
@@ -301,7 +328,9 @@ def coverage_markdown() -> str:
         "Generated by `congresslab build-data` (`congresslab.data.coverage.write_coverage_report`)"
         " from `data/processed/`; do not edit by hand. Grades (see `congresslab.data.coverage`):"
         " **full** = every option of the default version has a figure, its shares add up (or"
-        " every option has a count) and the number of voters is known; **partial** = some"
+        " every option has a count) and the number of voters is known and does not exceed the"
+        " number registered; voters, registered and participation come from one turnout"
+        " version (`turnout_version`); **partial** = some"
         " figures; **missing** = none. Votes by delegates or a national council are listed"
         " but are not members' votes.",
         "",
@@ -311,7 +340,8 @@ def coverage_markdown() -> str:
                   .reset_index()),
         "",
         f"{len(votes)} votes in {len(congress)} congresses or elections; "
-        f"{int(results['conflict'].sum())} result rows flagged CONFLICT; "
+        f"{int(results['conflict'].sum())} result rows and "
+        f"{int(votes['turnout_conflict_rows'].sum())} turnout rows flagged CONFLICT; "
         f"{len(flagged)} published versions whose shares do not add up to 100 within rounding.",
         "",
         "## Per congress or election",

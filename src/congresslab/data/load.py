@@ -24,6 +24,7 @@ Nicolas Mayer-Rossignol  12120      48.85
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pandas as pd
@@ -107,6 +108,65 @@ def _rounds_out(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _suggest(value: object, known: list) -> str:
+    """`` (did you mean 'LR'?)`` for a value that differs from a known one by case or a typo."""
+    text = str(value)
+    same_case = [k for k in known if str(k).casefold() == text.casefold()]
+    close = same_case or difflib.get_close_matches(text, [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _votes_known() -> pd.DataFrame:
+    """Party, year and round of every vote in the results or turnout tables."""
+    cols = ["party", "congress_year", "round"]
+    return pd.concat([_read("results")[cols], _read("turnout")[cols]]).drop_duplicates()
+
+
+def _check_vote(party: object, year: object, rounds: list[str] | None) -> None:
+    """Refuse a party, year or round that no vote of the data has (ValueError naming it).
+
+    Parameters
+    ----------
+    party
+        A party, a list of them, or None (every party).
+    year
+        A year, a list of them, or None (every year of ``party``).
+    rounds
+        Round keys (see :func:`_round_key`) or None.
+
+    Raises
+    ------
+    ValueError
+        ``party`` not in the data (listing the parties, suggesting the right case), ``year``
+        without a vote of ``party`` (listing its years), or ``round`` not held in ``year``
+        (listing its rounds).
+    """
+    votes = _votes_known()
+    parties = sorted(votes["party"].dropna().unique())
+    for value in ([] if party is None else _values(party)):
+        if value not in parties:
+            raise ValueError(f"party must be one of {parties} or None, not {value!r}"
+                             f"{_suggest(value, parties)}")
+    if party is not None:
+        votes = votes[votes["party"].isin(_values(party))]
+    who = "any party" if party is None else f"party {party!r}"
+    years = sorted(int(y) for y in votes["congress_year"].unique())
+    for value in ([] if year is None else _values(year)):
+        if isinstance(value, bool) or value not in years:
+            raise ValueError(f"year {value!r}: no results or turnout of {who}; its years are "
+                             f"{years}")
+    if year is not None:
+        votes = votes[votes["congress_year"].isin(_values(year))]
+    known = sorted({str(r) for r in votes["round"]},
+                   key=lambda r: (0, int(r), "") if r.isdigit() else (1, 0, r))
+    where = "" if year is None else f" in year {year!r}"
+    for value in rounds or []:
+        if value not in known:
+            shown = [int(r) if r.isdigit() else r for r in known]
+            raise ValueError(f"round {value!r}: no results or turnout of {who}{where}; its "
+                             f"rounds are {shown}")
+
+
 def _select(name: str, year: object, round: object, status: object, party: object,
             vote_kind: object) -> pd.DataFrame:
     _check_status(status, STATUS_RANK + ("default",))
@@ -122,6 +182,7 @@ def _select(name: str, year: object, round: object, status: object, party: objec
                 raise ValueError(f"vote_kind must be 'members', one of {VOTE_KINDS} or None, "
                                  f"not {kind!r}")
     rounds = None if round is None else [_round_key(r) for r in _values(round)]
+    _check_vote(party, year, rounds)
     frame = _read(name)
     if status == "default":
         frame = frame[frame["is_default"]]
@@ -167,7 +228,10 @@ def load_results(year: int | None = None, round: int | str | None = None,
     Raises
     ------
     ValueError
-        For an unknown status, vote kind or round.
+        For an unknown status or vote kind; for a ``party`` not in the data (listing the
+        parties, and the right case: ``"lr"`` → ``"LR"``), a ``year`` without a vote of that
+        party (listing its years) or a ``round`` that year did not hold (listing its
+        rounds).
 
     Examples
     --------
@@ -192,7 +256,9 @@ def load_turnout(year: int | None = None, round: int | str | None = None,
     :func:`load_results`, except that ``status=None`` (every row) is the default;
     ``status="default"`` keeps one row per vote. ``approximate`` marks rows with an
     approximate figure (``91000 (approx.)``); ``members`` is the party membership where a
-    source gives it apart from the electorate.
+    source gives it apart from the electorate. An unknown party, a year without a vote of
+    that party or a round that year did not hold raise ``ValueError`` (as in
+    :func:`load_results`); a vote with no turnout row gives an empty table.
 
     Examples
     --------
@@ -265,7 +331,8 @@ def congresses(party: str | None = "PS") -> pd.DataFrame:
     See :func:`congresslab.data.coverage.congresses` (year, place, dates, what was voted, the
     winner, turnout where known, coverage full / partial / missing); the per-round list
     that this function returned before the history was added is
-    :func:`congresslab.data.coverage.rounds`.
+    :func:`congresslab.data.coverage.rounds`. An unknown ``party`` raises ``ValueError``
+    listing the parties (``"ps"`` → did you mean ``"PS"``?).
 
     Examples
     --------

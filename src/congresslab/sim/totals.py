@@ -171,7 +171,11 @@ def _vote_totals(year: int, party: str) -> CongressTotals:
     """Totals of another party's two-round members' vote, both rounds published as counts."""
     from congresslab.data.load import load_results, load_turnout
 
-    res = load_results(year, party=party)
+    try:
+        res = load_results(year, party=party)
+    except ValueError as err:  # an unknown party or year: say what like= needs, and why
+        raise ValueError(f"like={year}, party={party!r}: no two-round members' vote in the "
+                         f"data ({err})") from err
     r1, r2 = res[res["round"] == 1], res[res["round"] == 2]
     what = f"{party} {year}"
     if r1.empty or r2.empty:
