@@ -12,7 +12,7 @@ stated assumptions. This module lets a reader move those assumptions:
   Vega, Vega-Lite and vega-embed JavaScript inlined from the ``vl-convert-python`` package,
   so that nothing is fetched from the network;
 * :func:`write_explorers` — ``reports/html/explorer-<year>.html`` for every two-round
-  congress (``python -m congresslab.explorer``, run by ``make reproduce``).
+  congress (``congresslab explorer``, run by ``make reproduce``).
 
 The explorer takes its congress as a *source*: a year, a
 :class:`~congresslab.scenarios.NationalTable`, or a function ``r1_blank_rate -> table``;
@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -74,7 +73,6 @@ __all__ = [
     "explorer_html",
     "vega_script",
     "write_explorers",
-    "main",
 ]
 
 #: The four assumptions a reader moves, in slider order: name -> label.
@@ -325,7 +323,7 @@ class ScenarioWidget:
         year = html.escape(str(self.model.table().year))
         bundle["text/html"] = (self.readout.value + "<p><small>Sliders need a running "
                                f"kernel; without one, open explorer-{year}.html (written by "
-                               "<code>python -m congresslab.explorer</code>).</small></p>")
+                               "<code>congresslab explorer</code>).</small></p>")
         return bundle
 
 
@@ -668,9 +666,3 @@ def write_explorers(out_dir: Path | None = None, years: Sequence[int] | None = N
         path.write_text(explorer_html(year), encoding="utf-8")
         written.append(path)
     return written
-
-
-if __name__ == "__main__":  # pragma: no cover - also `congresslab explorer`
-    from congresslab.cli.explorer import main
-
-    sys.exit(main())

@@ -1,31 +1,24 @@
-"""``congresslab explorer``: the kernel-free scenario explorer pages (``reports/html/``).
-
-Also runs as ``python -m congresslab.explorer``.
-"""
+"""``congresslab explorer``: the kernel-free scenario explorer pages (``reports/html/``)."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_parser", "run", "main"]
-
-
-def _arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("years", nargs="*", type=int, help="default: every two-round congress")
-    p.add_argument("--out", type=Path, default=None, help="folder (default reports/html/)")
-    p.set_defaults(func=run)
-    return p
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``explorer`` sub-command."""
-    return _arguments(subparsers.add_parser(
+    p = subparsers.add_parser(
         "explorer", help="write the kernel-free scenario explorer pages",
         description="Write explorer-<year>.html (sliders over precomputed national scenarios, "
-                    "its JavaScript inlined) for every two-round congress, or the years given."))
+                    "its JavaScript inlined) for every two-round congress, or the years given.")
+    p.add_argument("years", nargs="*", type=int, help="default: every two-round congress")
+    p.add_argument("--out", type=Path, default=None, help="folder (default reports/html/)")
+    p.set_defaults(func=run)
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,16 +39,3 @@ def run(args: argparse.Namespace) -> int:
     for path in write_explorers(out, args.years or None):
         print(f"explorer: {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m congresslab.explorer [--out DIR] [YEAR ...]`` (errors: one line, exit 2)."""
-    import sys
-
-    args = _arguments(argparse.ArgumentParser(prog="python -m congresslab.explorer")).parse_args(
-        argv)
-    try:
-        return run(args)
-    except (ValueError, OSError) as err:
-        print(f"congresslab explorer: error: {err}", file=sys.stderr)
-        return 2
