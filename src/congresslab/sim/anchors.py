@@ -41,18 +41,24 @@ def _anchors() -> pd.DataFrame:
 
 def published_members(year: int | None) -> dict[str, int]:
     """Federation code -> member count published for ``year`` (empty when none)."""
+    return dict(_published_members(year))
+
+
+@cache  # read once per process: every simulated congress needs it
+def _published_members(year: int | None) -> tuple[tuple[str, int], ...]:
     from congresslab.data.load import load_federations
 
     if year is None:
-        return {}
+        return ()
     m = load_federations(year, metric="members")
     m = m[m["federation_code"].notna() & m["value"].notna()]
     out: dict[str, int] = {}
     for code, value in zip(m["federation_code"], m["value"], strict=True):
         out.setdefault(str(code), int(float(value)))
-    return out
+    return tuple(out.items())
 
 
+@cache  # read once per process: every simulated congress needs it
 def size_facts(year: int = 2025) -> tuple[int, int]:
     """Published numbers of federations with at most 100 and with more than 1,000 members."""
     from congresslab.data.load import load_federation_summaries
