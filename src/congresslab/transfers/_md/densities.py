@@ -216,7 +216,8 @@ def _laplace_row(S, U, nr, Nr, l1, l2, z, phi0, mode, L, work):  # pragma: no co
     new = work[C + 3]
     for c in range(C):
         phi[c] = min(max(phi0[c], _PHI_MIN), _PHI_MAX)
-    cur = _lp(phi, S, U, nr, Nr, l1, l2, z)
+    cur = 0.0  # log density at phi: evaluated only once a line search needs it
+    known = False
     v = cur
     fresh = False  # L is the Cholesky factor at the current phi
     local = False  # in the quadratic region: full Newton steps, no line search
@@ -256,6 +257,9 @@ def _laplace_row(S, U, nr, Nr, l1, l2, z, phi0, mode, L, work):  # pragma: no co
             if local:  # full step, no evaluation
                 found = True
                 break
+            if not known:
+                cur = _lp(phi, S, U, nr, Nr, l1, l2, z)
+                known = True
             v = _lp(new, S, U, nr, Nr, l1, l2, z)
             if v >= cur - 1e-10 * (1.0 + abs(cur)):
                 found = True
@@ -270,6 +274,8 @@ def _laplace_row(S, U, nr, Nr, l1, l2, z, phi0, mode, L, work):  # pragma: no co
             phi[c] = new[c]
         if not local:
             cur = v
+        else:
+            known = False
         if moved < 1e-9:
             break
     for c in range(C):

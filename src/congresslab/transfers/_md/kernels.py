@@ -324,6 +324,22 @@ def line_proposal(x, b, r, s, c, d, kind, eps, new4):  # pragma: no cover - comp
 
 
 @njit(cache=True)
+def _chol_solve(L, v):  # pragma: no cover - compiled
+    """Solve ``L L^T y = v`` in place (``L`` lower triangular)."""
+    C = v.shape[0]
+    for i in range(C):
+        w = v[i]
+        for k in range(i):
+            w -= L[i, k] * v[k]
+        v[i] = w / L[i, i]
+    for i in range(C - 1, -1, -1):
+        w = v[i]
+        for k in range(i + 1, C):
+            w -= L[k, i] * v[k]
+        v[i] = w / L[i, i]
+
+
+@njit(cache=True)
 def shift_move(
     x, zm, b, S, S2, Ur, l1, l2, phi_k, mode_k, chol_k, scale_k, it, warmup, new4, mode2,
     chol2, props, prop, work, no_n, no_N, acc,
@@ -357,8 +373,16 @@ def shift_move(
         lr = lj
         for j in range(2):
             row = r if j == 0 else s
+            # Newton search for the mode at the moved state, started from the current mode
+            # plus its linear change: the gradient of the log density in phi changes by
+            # alpha * dS, so the mode by about H^-1 (alpha * dS) (H = chol_k chol_k^T)
+            for cc in range(C):
+                prop[cc] = math.exp(mode_k[row, cc]) * (S2[row, cc] - S[row, cc])
+            _chol_solve(chol_k[row], prop)
+            for cc in range(C):
+                mode2[j, cc] = mode_k[row, cc] + prop[cc]
             _laplace_row(
-                S2[row], Ur[row], no_n, no_N, l1, l2, zm[row], mode_k[row], mode2[j], chol2[j],
+                S2[row], Ur[row], no_n, no_N, l1, l2, zm[row], mode2[j], mode2[j], chol2[j],
                 work,
             )
         for j in range(2):
