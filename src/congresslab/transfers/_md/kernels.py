@@ -375,7 +375,14 @@ def shift_move(
             row = r if j == 0 else s
             # Newton search for the mode at the moved state, started from the current mode
             # plus its linear change: the gradient of the log density in phi changes by
-            # alpha * dS, so the mode by about H^-1 (alpha * dS) (H = chol_k chol_k^T)
+            # alpha * dS, so the mode by about H^-1 (alpha * dS) (H = chol_k chol_k^T); from
+            # there it needs fewer evaluations. The ratio below scores the reverse move with
+            # (mode_k, chol_k), the approximation at the current state, so the proposal must be
+            # a function of the state it is computed at only: it is, up to the tolerance of
+            # the search (steps < 1e-7 in log alpha), since the search is run to convergence
+            # whatever its start. A fixed number of Newton steps from a start that depends
+            # only on S (a reference point frozen after warm-up) would be exactly such a
+            # function, but was measured to lose the acceptance (reports/md_sampler.md)
             for cc in range(C):
                 prop[cc] = math.exp(mode_k[row, cc]) * (S2[row, cc] - S[row, cc])
             _chol_solve(chol_k[row], prop)
