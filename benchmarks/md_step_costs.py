@@ -39,9 +39,9 @@ def _loop_shift(n, x, zm, b, S, S2, Ur, l1, l2, phi, mode, chol, scale, new4, mo
 
 
 @njit
-def _loop_line(n, x, b, new4):  # pragma: no cover - compiled
+def _loop_line(n, x, b, new4, kind):  # pragma: no cover - compiled
     for _ in range(n):
-        K.line_proposal(x, b, 0, 1, 0, 1, 0, 0.01, new4)
+        K.line_proposal(x, b, 0, 1, 0, 1, kind, 0.01, new4)
 
 
 @njit
@@ -141,7 +141,8 @@ def report(name: str) -> None:
         lambda: _loop_shift(1000, x, zm, b, S, S2, Ur, l1, l2, phi, s["mode"], s["chol"],
                             s["scale"], new4, mode2, chol2, props, prop, work, no_n, no_N,
                             acc), 3) / 1000  # fmt: skip
-    rows["  line_proposal"] = per_call(lambda: _loop_line(1000, x, b, new4), 3) / 1000
+    rows["  line_proposal (shift)"] = per_call(lambda: _loop_line(1000, x, b, new4, 0), 3) / 1000
+    rows["  line_proposal (scale)"] = per_call(lambda: _loop_line(1000, x, b, new4, 1), 3) / 1000
     S2[:] = S
     S2[0, 0] += 0.5
     S2[0, 1] -= 0.5
