@@ -7,6 +7,7 @@ set and prior); ``benchmarks/run_benchmarks.py`` copies the summary into
 Usage::
 
     python scripts/prior_2x2.py [--quick] [--seed 0] [--no-write]
+    python scripts/prior_2x2.py --dev     # the grid candidate on the dev sets (benchmark fits)
 
 SIMULATED 2 × 2 sets of 30-2,000 units (unit sizes log-uniform on 50-5,000 voters) across
 heterogeneity (Dirichlet concentration of each unit's transfer rows around the unit's mean
@@ -32,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from congresslab import paths
-from congresslab.benchmarks import aggregate_mae, load_benchmark
+from congresslab.benchmarks import aggregate_mae, list_benchmarks, load_benchmark, score
+from congresslab.transfers import MultinomialDirichlet
 from congresslab.transfers._md.driver import fit_md
 
 #: label -> fit_md options (the prior on lambda2)
@@ -118,11 +120,11 @@ def run(quick: bool, seed: int, partial: str | None = None) -> pd.DataFrame:
 def summary(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Wide MAE table per set with the best prior and each candidate's distance to it."""
     wide = df.pivot_table(index="set", columns="prior", values="mae_pp", sort=False)[list(PRIORS)]
-    best = wide.min(1)
+    best = wide.min(axis=1)
     gap = wide.sub(best, axis=0)
     per_set = wide.copy()
-    per_set["best prior"] = wide.idxmin(1)
-    per_set["spread (max − min)"] = wide.max(1) - best
+    per_set["best prior"] = wide.idxmin(axis=1)
+    per_set["spread (max − min)"] = wide.max(axis=1) - best
     rate = df[df.prior == "learned (default)"].set_index("set")["rate_mean"]
     per_set["learned rate"] = rate.reindex(wide.index)
     overall = pd.DataFrame({
@@ -171,6 +173,16 @@ def markdown(df: pd.DataFrame, seconds: float) -> str:
         out.append(f"| {k} | {o['mean MAE']:.2f} | {o['mean distance to best']:.2f} | "
                    f"{o['worst distance to best']:.2f} | {o['worst set']} | "
                    f"{int(o['sets where best'])} |")  # fmt: skip
+    wide = per_set[labels]
+    ref = wide["learned (default)"]
+    out += ["", "Paired against the learned default (MAE of the prior minus MAE of the default, "
+            "over the same sets; negative = better than the default):", "",
+            "| prior | mean difference (pp) | standard error | sets better / worse |",
+            "|---|---:|---:|---:|"]  # fmt: skip
+    for k in labels[1:]:
+        d = wide[k] - ref
+        out.append(f"| {k} | {d.mean():+.2f} | {d.std(ddof=1) / np.sqrt(len(d)):.2f} | "
+                   f"{int((d < 0).sum())} / {int((d > 0).sum())} |")  # fmt: skip
     sim = df[df.set.str.startswith("SIMULATED")].copy()
     sim["gap"] = [gap.loc[r.set, r.prior] for r in sim.itertuples()]
     out += ["", "## Mean distance to best by SIMULATED condition", "",
@@ -193,6 +205,24 @@ def markdown(df: pd.DataFrame, seconds: float) -> str:
     return "\n".join(out)
 
 
+def dev_sets(out: str) -> None:
+    """Fit the grid candidate on every benchmark set as ``run_benchmarks.py`` fits ``bayes``
+    (its defaults: 4 chains, 1,000 warm-up, 1,000 draws, extensions until converged) and
+    write its scores to ``out``; the default's are in ``reports/benchmarks.md``."""
+    rows = []
+    for name in list_benchmarks():
+        bench = load_benchmark(name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = MultinomialDirichlet(bench.table, draws=1000, warmup=1000, progress=False,
+                                       rate_prior=PRIORS["grid log-uniform 1/64-16"][
+                                           "rate_prior"]).fit()  # fmt: skip
+        sc = score(res, bench)
+        rows.append({"set": name, "prior": "grid log-uniform 1/64-16", **sc})
+        print(name, {k: round(v, 3) for k, v in sc.items()}, file=sys.stderr, flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False, float_format="%.4f")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer sets")
@@ -200,8 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--partial", help="CSV written after every set (to follow a long run)")
     ap.add_argument("--from-csv", help="rewrite the report from a finished run's CSV")
+    ap.add_argument("--dev", action="store_true",
+                    help="fit the grid candidate on the benchmark sets → reports/prior_2x2_dev.csv")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if args.dev:
+        dev_sets(str(paths.REPORTS / "prior_2x2_dev.csv"))
+        return 0
     if args.from_csv:
         df = pd.read_csv(args.from_csv)
         seconds = float(df.seconds.sum())
