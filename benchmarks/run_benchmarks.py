@@ -289,9 +289,14 @@ def prior_sensitivity() -> list[str]:
     if not src.exists():
         return head + ["Not measured yet: run `python scripts/prior_2x2.py`.", ""]
     text = src.read_text(encoding="utf-8")
-    start = text.find("## Summary over all sets")
-    end = text.find("\n## ", start + 1)
-    body = text[start:end].splitlines()[1:] if start >= 0 else []
+    body: list[str] = []
+    for title in ("## Summary over all sets", "## Choice of default"):
+        start = text.find(title)
+        end = text.find("\n## ", start + 1)
+        if start >= 0:
+            body += ([] if not body else ["", "Choice of default:"]) + text[
+                start : end if end >= 0 else None
+            ].splitlines()[1:]
     return head + [
         "Aggregate MAE (pp) of `bayes` on SIMULATED 2 × 2 sets (30-2,000 units, unit "
         "concentration 1-100, with and without a contextual effect) and on eco_census1910, "
