@@ -280,6 +280,34 @@ def bayes_speed(sets: list[str], simulated: bool) -> list[str]:
     return out
 
 
+def prior_sensitivity() -> list[str]:
+    """The section "Prior rate sensitivity on 2×2 tables": the summary of
+    ``reports/prior_2x2.md`` (written by ``scripts/prior_2x2.py``, about 20 minutes, so it is
+    not re-run here), copied so that regenerating this report keeps it."""
+    src = paths.REPORTS / "prior_2x2.md"
+    head = ["## Prior rate sensitivity on 2×2 tables", ""]
+    if not src.exists():
+        return head + ["Not measured yet: run `python scripts/prior_2x2.py`.", ""]
+    text = src.read_text(encoding="utf-8")
+    body: list[str] = []
+    for title in ("## Summary over all sets", "## Choice of default"):
+        start = text.find(title)
+        end = text.find("\n## ", start + 1)
+        if start >= 0:
+            body += ([] if not body else ["", "Choice of default:"]) + text[
+                start : end if end >= 0 else None
+            ].splitlines()[1:]
+    return head + [
+        "Aggregate MAE (pp) of `bayes` on SIMULATED 2 × 2 sets (30-2,000 units, unit "
+        "concentration 1-100, with and without a contextual effect) and on eco_census1910, "
+        "per prior on the rate of the Gamma prior on the Dirichlet parameters; copied from "
+        "[`prior_2x2.md`](prior_2x2.md) (per-set tables, method and the choice of default "
+        "there; `python scripts/prior_2x2.py` reruns it).",
+        *body,
+        "",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--methods", nargs="+", choices=list(METHODS), default=None)
@@ -353,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         lines += simulated_accuracy(methods, args.quick)
         lines.append("")
+    lines += prior_sensitivity()
     lines += [
         "## Notes",
         "",

@@ -230,3 +230,12 @@ def test_single_destination_with_votes_is_not_made_structural(monkeypatch):
     monkeypatch.setitem(sys.modules, "congresslab.transfers._md.driver", mod)
     MultinomialDirichlet(_empty_destination_table(C_votes=1), chains=2, draws=10).fit()
     assert not seen["zeros"].any()
+
+
+def test_rate_prior_reaches_the_sampler_and_the_summary():
+    """The real sampler: a grid hyperprior on the rate is passed through, recorded and named."""
+    res = MultinomialDirichlet(tab(), chains=2, draws=50, warmup=50, max_extensions=0,
+                               progress=False, rate_prior=("grid", 0.1, 10.0, 9)).fit()
+    assert res.diagnostics["settings"]["rate_prior"] == ["grid", 0.1, 10.0, 9]
+    assert 0.1 <= res.diagnostics["settings"]["rate_mean"] <= 10.0
+    assert "log-uniform on 9 rates from 0.1 to 10" in " ".join(str(res.summary()).split())

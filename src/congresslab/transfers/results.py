@@ -384,9 +384,14 @@ class TransferSummary:
             shape, rate = r.options["lambda1"], r.options["lambda2"]
             if rate is None:
                 learned = r.diagnostics.get("settings", {}).get("rate_mean", float("nan"))
+                hyper = tuple(r.options.get("rate_prior") or (1, 1))
+                hyper_text = (
+                    f"log-uniform on {hyper[3]} rates from {hyper[1]:g} to {hyper[2]:g}"
+                    if hyper[0] == "grid" else f"Gamma({hyper[0]:g}, {hyper[1]:g})"
+                )
                 out.append(
                     f"Prior: Gamma(shape {shape:g}, rate b) on the Dirichlet parameters, with b"
-                    f" learned from the data (hyperprior Gamma(1, 1); posterior mean b ="
+                    f" learned from the data (hyperprior {hyper_text}; posterior mean b ="
                     f" {learned:.2f}, so the prior mean of a Dirichlet parameter is"
                     f" {shape / learned:.1f}): the data choose how strongly units are pooled."
                     " Pass lambda2=0.5 (PyEI) or lambda2=2 (eiPack) for a fixed rate."

@@ -25,7 +25,10 @@ chains run in parallel threads, each block of each chain seeded from the fit's g
 :mod:`~congresslab.transfers._md.driver`). One iteration of every chain:
 
 0. ``lambda2 | alpha ~ Gamma(h1 + lambda1 R C, h2 + sum_rc alpha[r, c])`` (exact
-   conditional; skipped when the rate is fixed);
+   conditional; skipped when the rate is fixed). With ``rate_prior=("grid", lo, hi, m)``
+   the hyperprior is instead discrete log-uniform on ``m`` log-spaced rates and the rate is
+   drawn from its exact conditional over that grid (an average of the fixed-rate models
+   weighted by their marginal likelihood; compared in ``reports/prior_2x2.md``);
 1. *data augmentation* -- every voter of column ``c`` in unit ``i`` is given an origin row:
    ``n[i, :, c] ~ Multinomial(T_ic, p_r ∝ X_ir beta_irc)`` (exact conditional);
 1b. *collapsed alpha update* (``collapse``; by default when the median unit has at most

@@ -25,6 +25,7 @@ import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -205,6 +206,21 @@ def _converged(rh, eb, zm):
     return bool(np.all(np.isfinite(rh)) and rh.max() <= 1.01 and eb.min() >= 400)
 
 
+def _rate_grid(rate_prior: Any) -> tuple[float, float, int] | None:
+    """``(lo, hi, m)`` of a ``("grid", lo, hi, m)`` hyperprior, None for a Gamma one."""
+    if not (isinstance(rate_prior, tuple | list) and rate_prior and rate_prior[0] == "grid"):
+        return None
+    if len(rate_prior) != 4:
+        raise ValueError(f"rate_prior=('grid', lo, hi, m) needs 4 items, got {rate_prior!r}")
+    lo, hi, m = float(rate_prior[1]), float(rate_prior[2]), rate_prior[3]
+    if not (0 < lo < hi and int(m) == m and m >= 2):
+        raise ValueError(
+            f"rate_prior=('grid', lo, hi, m) needs 0 < lo < hi and an integer m >= 2, "
+            f"got {rate_prior!r}"
+        )
+    return lo, hi, int(m)
+
+
 def fit_md(
     X: np.ndarray,
     T: np.ndarray,
@@ -217,7 +233,7 @@ def fit_md(
     progress: bool = True,
     lambda1: float = 4.0,
     lambda2: float | None = None,
-    rate_prior: tuple[float, float] = (1.0, 1.0),
+    rate_prior: tuple[float, float] | tuple[str, float, float, int] = (1.0, 1.0),
     ridge_moves: int | None = None,
     shift_moves: int | None = None,
     unit_quantile_draws: int = 1000,
@@ -255,8 +271,11 @@ def fit_md(
         ``settings["rate_mean"]``. A number fixes it: 0.5 is the prior PyEI's
         ``multinomial-dirichlet`` actually uses (mean 8), 2 is eiPack's ``ei.MD.bayes``
         (mean 2). ``reports/benchmarks.md`` compares the three.
-    rate_prior : (float, float)
-        Shape and rate of the Gamma hyperprior on ``lambda2`` when it is learned.
+    rate_prior : (float, float) or ("grid", float, float, int)
+        Hyperprior on ``lambda2`` when it is learned: shape and rate of a Gamma, or
+        ``("grid", lo, hi, m)``, a discrete log-uniform prior on ``m`` log-spaced rates from
+        ``lo`` to ``hi`` (the rate is then drawn from its exact conditional over the grid,
+        which averages the fixed-rate models by their marginal likelihood).
     ridge_moves : int, optional
         Within-unit 2 x 2 Metropolis moves per unit and iteration (default
         ``max(R, C) + 2``).
@@ -323,8 +342,9 @@ def fit_md(
         raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
     if not lambda1 > 0 or (lambda2 is not None and not lambda2 > 0):
         raise ValueError(f"lambda1 and lambda2 must be positive, got {lambda1}, {lambda2}")
-    h1, h2 = (float(v) for v in rate_prior)
-    if lambda2 is None and not (h1 > 0 and h2 > 0):
+    grid = _rate_grid(rate_prior) if lambda2 is None else None
+    h1, h2 = (0.0, 0.0) if grid is not None else (float(v) for v in rate_prior)
+    if lambda2 is None and grid is None and not (h1 > 0 and h2 > 0):
         raise ValueError(f"rate_prior must be two positive numbers, got {rate_prior!r}")
     U, R = X.shape
     C = T.shape[1]
@@ -349,12 +369,16 @@ def fit_md(
     g = rng.standard_gamma(np.broadcast_to((T + 1.0)[None, :, None, :], (K, U, R, C)))
     beta = np.where(zm > 0, 0.0, np.maximum(g, _TINY))
     beta /= beta.sum(-1, keepdims=True)
-    # (shape, rate, hyper-shape, hyper-rate) per chain; hyper-shape 0 = fixed rate
-    prior = np.zeros((K, 4))
+    # (shape, rate, hyper-shape, hyper-rate, log lo, log hi, m) per chain; hyper-shape 0 and
+    # m = 0: fixed rate
+    prior = np.zeros((K, 7))
     prior[:, 0] = lambda1
-    if lambda2 is None:
+    if grid is not None:
+        prior[:, 4:] = np.log(grid[0]), np.log(grid[1]), grid[2]
+        prior[:, 1] = np.exp(rng.uniform(prior[0, 4], prior[0, 5], size=K))
+    elif lambda2 is None:
         prior[:, 1] = rng.gamma(h1, 1.0 / h2, size=K)
-        prior[:, 2:] = h1, h2
+        prior[:, 2:4] = h1, h2
     else:
         prior[:, 1] = lambda2
     phi = np.log(rng.gamma(lambda1, 1.0 / prior[:, 1, None, None], size=(K, R, C)))
@@ -460,7 +484,7 @@ def fit_md(
         "seed": seed,
         "lambda1": float(lambda1),
         "lambda2": None if lambda2 is None else float(lambda2),
-        "rate_prior": None if lambda2 is not None else [h1, h2],
+        "rate_prior": None if lambda2 is not None else list(rate_prior),
         "rate_mean": float(acc[3] / n_kept),
         "ridge_moves": int(ridge_moves),
         "shift_moves": int(shift_moves),

@@ -54,12 +54,35 @@ def alpha_from_phi(phi_k, alpha):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def draw_rate(prior_k, l1, R, C, alpha_total):  # pragma: no cover - compiled
-    """Step 0: ``rate | alpha ~ Gamma(h1 + l1 R C, h2 + sum alpha)`` (conjugate).
+    """Step 0: ``rate | alpha ~ Gamma(h1 + l1 R C, h2 + sum alpha)`` (conjugate), or, with a
+    grid hyperprior, the exact conditional over the grid: ``p(g_j) ∝ g_j^(l1 R C) exp(-g_j sum
+    alpha)`` (a discrete log-uniform hyperprior on ``m`` log-spaced rates).
 
-    ``prior_k`` is (shape, rate, hyper-shape, hyper-rate); hyper-shape 0 = fixed rate, no draw.
+    ``prior_k`` is (shape, rate, hyper-shape, hyper-rate, log lowest rate, log highest rate,
+    m); hyper-shape 0 and m = 0 = fixed rate, no draw.
     """
     if prior_k[2] > 0.0:
         prior_k[1] = np.random.gamma(prior_k[2] + l1 * R * C, 1.0) / (prior_k[3] + alpha_total)
+    elif prior_k[6] > 1.0:
+        m = int(prior_k[6])
+        a = l1 * R * C
+        step = (prior_k[5] - prior_k[4]) / (m - 1)
+        top = -np.inf  # log weights are a concave function of log g: max, then cumulate
+        for j in range(m):
+            lg = prior_k[4] + j * step
+            top = max(top, a * lg - math.exp(lg) * alpha_total)
+        u = np.random.random()
+        tot = 0.0
+        for j in range(m):
+            lg = prior_k[4] + j * step
+            tot += math.exp(a * lg - math.exp(lg) * alpha_total - top)
+        u *= tot
+        for j in range(m):
+            lg = prior_k[4] + j * step
+            u -= math.exp(a * lg - math.exp(lg) * alpha_total - top)
+            if u <= 0.0 or j == m - 1:
+                prior_k[1] = math.exp(lg)
+                break
 
 
 @njit(cache=True)

@@ -74,6 +74,9 @@ class MultinomialDirichlet:
         parameters. By default (``lambda2=None``) the rate is learned, with a Gamma(1, 1)
         hyperprior, so the data choose how strongly units are pooled; ``lambda2=0.5`` fixes
         PyEI's prior and ``lambda2=2`` eiPack's (see :mod:`congresslab.transfers._md`).
+    rate_prior : tuple, optional
+        Hyperprior of the learned rate, passed to ``fit_md`` (a Gamma's ``(shape, rate)`` or
+        ``("grid", lo, hi, m)``); default Gamma(1, 1).
     on_nonconvergence : {"warn", "raise"}
         Non-convergence (R-hat or ESS criteria of the sampler) issues a
         :class:`ConvergenceWarning` (default) or raises :class:`ConvergenceError`.
@@ -95,6 +98,7 @@ class MultinomialDirichlet:
         progress: bool = True,
         lambda1: float = 4.0,
         lambda2: float | None = None,
+        rate_prior: tuple[Any, ...] | None = None,
         max_extensions: int = 12,
         collapse: bool | None = None,
         on_nonconvergence: str = "warn",
@@ -117,6 +121,8 @@ class MultinomialDirichlet:
             "max_extensions": int(max_extensions),
             "collapse": None if collapse is None else bool(collapse),
         }
+        if rate_prior is not None:  # the sampler's default hyperprior otherwise
+            self.settings["rate_prior"] = tuple(rate_prior)
         self.on_nonconvergence = on_nonconvergence
 
     def fit(self, alpha: float = 0.05) -> TransferResults:
