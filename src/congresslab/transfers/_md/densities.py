@@ -82,6 +82,22 @@ def _chol(P, L):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _chol_solve(L, v):  # pragma: no cover - compiled
+    """Solve ``L L^T y = v`` in place (``L`` lower triangular)."""
+    C = v.shape[0]
+    for i in range(C):
+        w = v[i]
+        for k in range(i):
+            w -= L[i, k] * v[k]
+        v[i] = w / L[i, i]
+    for i in range(C - 1, -1, -1):
+        w = v[i]
+        for k in range(i + 1, C):
+            w -= L[k, i] * v[k]
+        v[i] = w / L[i, i]
+
+
+@njit(cache=True)
 def _prec(phi, S, U, l1, l2, z, grad, P):  # pragma: no cover - compiled
     """Gradient and minus Hessian of _lcp at phi."""
     C = phi.shape[0]
@@ -225,17 +241,9 @@ def _laplace_row(S, U, nr, Nr, l1, l2, z, phi0, mode, L, work):  # pragma: no co
         _prec_any(phi, S, U, nr, Nr, l1, l2, z, grad, P)
         fresh = _chol(P, L)
         if fresh:
-            # solve P step = grad
-            for i in range(C):
-                v = grad[i]
-                for k in range(i):
-                    v -= L[i, k] * step[k]
-                step[i] = v / L[i, i]
-            for i in range(C - 1, -1, -1):
-                v = step[i]
-                for k in range(i + 1, C):
-                    v -= L[k, i] * step[k]
-                step[i] = v / L[i, i]
+            for c in range(C):  # solve P step = grad
+                step[c] = grad[c]
+            _chol_solve(L, step)
         else:
             for c in range(C):
                 step[c] = 0.5 * grad[c] / (1.0 + abs(grad[c]))

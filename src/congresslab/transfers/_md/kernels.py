@@ -28,6 +28,7 @@ from numba import njit
 from congresslab.transfers._md.densities import (
     _TINY,
     _acc_log,
+    _chol_solve,
     _laplace_row,
     _lcp,
     _lcp_dm,
@@ -344,22 +345,6 @@ def line_proposal(x, b, r, s, c, d, kind, eps, new4):  # pragma: no cover - comp
     d2 += math.log(p2)
     d3 += math.log(p3)
     return True, lj, d0, d1, d2, d3
-
-
-@njit(cache=True)
-def _chol_solve(L, v):  # pragma: no cover - compiled
-    """Solve ``L L^T y = v`` in place (``L`` lower triangular)."""
-    C = v.shape[0]
-    for i in range(C):
-        w = v[i]
-        for k in range(i):
-            w -= L[i, k] * v[k]
-        v[i] = w / L[i, i]
-    for i in range(C - 1, -1, -1):
-        w = v[i]
-        for k in range(i + 1, C):
-            w -= L[k, i] * v[k]
-        v[i] = w / L[i, i]
 
 
 @njit(cache=True)
