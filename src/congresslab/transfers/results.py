@@ -383,8 +383,9 @@ class TransferSummary:
         if r.method == "bayes" and "lambda2" in r.options:
             shape, rate = r.options["lambda1"], r.options["lambda2"]
             if rate is None:
-                learned = r.diagnostics.get("settings", {}).get("rate_mean", float("nan"))
-                hyper = tuple(r.options.get("rate_prior") or (1, 1))
+                used = r.diagnostics.get("settings", {})
+                learned = used.get("rate_mean", float("nan"))
+                hyper = tuple(used.get("rate_prior") or (1, 1))  # as the sampler reports it
                 hyper_text = (
                     f"log-uniform on {hyper[3]} rates from {hyper[1]:g} to {hyper[2]:g}"
                     if hyper[0] == "grid" else f"Gamma({hyper[0]:g}, {hyper[1]:g})"

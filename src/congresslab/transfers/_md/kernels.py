@@ -68,21 +68,20 @@ def draw_rate(prior_k, l1, R, C, alpha_total):  # pragma: no cover - compiled
         m = int(prior_k[6])
         a = l1 * R * C
         step = (prior_k[5] - prior_k[4]) / (m - 1)
-        top = -np.inf  # log weights are a concave function of log g: max, then cumulate
+        w = np.empty(m)  # log weights, then weights relative to the largest
         for j in range(m):
             lg = prior_k[4] + j * step
-            top = max(top, a * lg - math.exp(lg) * alpha_total)
-        u = np.random.random()
+            w[j] = a * lg - math.exp(lg) * alpha_total
+        top = w.max()
         tot = 0.0
         for j in range(m):
-            lg = prior_k[4] + j * step
-            tot += math.exp(a * lg - math.exp(lg) * alpha_total - top)
-        u *= tot
+            w[j] = math.exp(w[j] - top)
+            tot += w[j]
+        u = np.random.random() * tot
         for j in range(m):
-            lg = prior_k[4] + j * step
-            u -= math.exp(a * lg - math.exp(lg) * alpha_total - top)
+            u -= w[j]
             if u <= 0.0 or j == m - 1:
-                prior_k[1] = math.exp(lg)
+                prior_k[1] = math.exp(prior_k[4] + j * step)
                 break
 
 
