@@ -31,7 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from congresslab.transfers._md.densities import _TINY
-from congresslab.transfers._md.kernels import run_seeded
+from congresslab.transfers._md.kernels import RIDGE_MIX, run_seeded
 from congresslab.transfers.diagnostics import ConvergenceWarning, ess_bulk, ess_tail, rhat
 
 __all__ = ["COLLAPSE_MAX_MEDIAN_UNIT", "MDFit", "fit_md", "ConvergenceWarning", "validate_counts"]
@@ -385,6 +385,7 @@ def fit_md(
     mode = np.zeros((K, R, C))
     chol = np.zeros((K, R, C, C))
     scale = np.full((K, 2), 0.5)
+    mix = np.array(RIDGE_MIX[bool(collapse)])
 
     total = int(warmup) + int(draws) * int(thin)
     agg = np.empty((K, int(draws), R, C))
@@ -407,7 +408,7 @@ def fit_md(
             seed_value, m, done, int(warmup), base, j0, thin_k, Xf, x, Ti, Xrow, zm, beta[s],
             phi[s], mode[s], chol[s], scale[s], prior[s],
             int(ridge_moves), int(shift_moves), agg[s], unit_sums[k], alpha_sums[k], qbuf[s],
-            keep, accs[k], bool(collapse),
+            keep, accs[k], bool(collapse), mix,
         )  # fmt: skip
 
     def sample(n_iter, base, j0, thin_k, keep, bar):

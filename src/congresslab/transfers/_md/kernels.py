@@ -38,7 +38,13 @@ from congresslab.transfers._md.densities import (
     _t_logpdf,
 )
 
-__all__ = ["run", "run_seeded"]
+__all__ = ["RIDGE_MIX", "run", "run_seeded"]
+
+# Step 3's proposal mix (p_uniform, p_walk, three walk scales; the rest Beta independence), by
+# whether step 1b runs: the Beta and wide-walk proposals made the units of a SIMULATED congress
+# mix several times faster, but slowed the small-unit sets where step 1b runs
+# (reports/md_sampler.md), which keep the former mix.
+RIDGE_MIX = {False: (1.0 / 3.0, 1.0 / 3.0, 1.0, 4.0, 16.0), True: (0.5, 0.5, 1.0, 1.0, 1.0)}
 
 
 @njit(cache=True)
@@ -199,12 +205,24 @@ def draw_beta(alpha, n, zm, b, g):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def ridge_moves(x, zm, alpha, b, moves, acc):  # pragma: no cover - compiled
+def _log_gamma_draw(a):  # pragma: no cover - compiled
+    """``log`` of a ``Gamma(a, 1)`` draw, without underflow for small ``a``."""
+    if a < 1.0:
+        return math.log(np.random.gamma(a + 1.0, 1.0)) + math.log(np.random.random() + 1e-300) / a
+    return math.log(np.random.gamma(a, 1.0))
+
+
+@njit(cache=True)
+def ridge_moves(x, zm, alpha, b, moves, acc, mix):  # pragma: no cover - compiled
     """Step 3: ``moves`` Metropolis moves per unit along a random 2 x 2 line of the unit.
 
     On the line the unit's likelihood is constant, so only the Dirichlet prior enters the
-    ratio. Proposals are uniform on the segment or a random walk on the logit of the position
-    (with its Jacobian). Accepted moves are counted in ``acc[0]``.
+    ratio. ``mix = (p_uniform, p_walk, s1, s2, s3)`` chooses each move's proposal: uniform on
+    the segment (probability ``p_uniform``), a random walk on the logit of the position with a
+    standard deviation drawn from ``s1, s2, s3`` (``p_walk``; with its Jacobian), or else an
+    independence draw of the position from ``Beta(a_lo, a_hi)``, the alphas of the two cells
+    that reach zero at the segment's ends (the prior's behaviour there, which is what a
+    small alpha makes hard to reach by small steps). Accepted moves are counted in ``acc[0]``.
     """
     U, R, C = b.shape
     for i in range(U):
@@ -220,20 +238,37 @@ def ridge_moves(x, zm, alpha, b, moves, acc):  # pragma: no cover - compiled
             if xr <= 0.0 or xs <= 0.0:
                 continue
             z0, z1, z2, z3, lo, hi = _segment(b, i, r, s, c, d, xr, xs)
-            uniform = np.random.random() < 0.5
-            if uniform:
+            u = np.random.random()
+            kind = 0 if u < mix[0] else (1 if u < mix[0] + mix[1] else 2)
+            alo = 1.0
+            ahi = 1.0
+            if kind == 0:
                 u = np.random.random()
                 if u <= 0.0:
                     continue
                 o1 = u / (1.0 - u)
+            elif kind == 1:
+                step = mix[2 + np.random.randint(3)]
+                o1 = -lo / hi * math.exp(np.random.standard_normal() * step)
             else:
-                o1 = -lo / hi * math.exp(np.random.standard_normal())
+                # the segment ends where the smaller of cells (r, c), (s, d) reaches 0 (low
+                # end) and the smaller of (r, d), (s, c) (high end): which one is fixed on the
+                # line, so this proposal does not depend on the current point
+                alo = alpha[r, c] if z0 < z3 else alpha[s, d]
+                ahi = alpha[r, d] if z1 < z2 else alpha[s, c]
+                o1 = math.exp(_log_gamma_draw(alo) - _log_gamma_draw(ahi))
             n0, n1, n2, n3, ja, jb = _segment_move(z0, z1, z2, z3, lo, hi, xr, xs, o1)
             if n0 <= 0.0 or n1 <= 0.0 or n2 <= 0.0 or n3 <= 0.0:
                 continue
-            # uniform proposals are symmetric in the position; logit random
-            # walk proposals need the Jacobian log(p1 q1) - log(p0 q0)
-            lr = 0.0 if uniform else math.log(ja) + math.log(jb)
+            # uniform proposals are symmetric in the position; logit random walk proposals
+            # need the Jacobian log(p1 q1) - log(p0 q0); the Beta proposal its density ratio
+            # q(p0) / q(p1) = (p0 / p1)^(a_lo - 1) (q0 / q1)^(a_hi - 1)
+            if kind == 0:
+                lr = 0.0
+            elif kind == 1:
+                lr = math.log(ja) + math.log(jb)
+            else:
+                lr = -(alo - 1.0) * math.log(ja) - (ahi - 1.0) * math.log(jb)
             lr += (alpha[r, c] - 1.0) * math.log(n0 / b[i, r, c])
             lr += (alpha[r, d] - 1.0) * math.log(n1 / b[i, r, d])
             lr += (alpha[s, c] - 1.0) * math.log(n2 / b[i, s, c])
@@ -460,7 +495,7 @@ def store(
 @njit(cache=True, nogil=True)
 def run(
     n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode, chol, scale, prior,
-    n_ridge, n_shift, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc, collapse,
+    n_ridge, n_shift, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc, collapse, mix,
 ):  # pragma: no cover - compiled
     """Run ``n_iter`` iterations (global index from ``it0``) of every chain in place.
 
@@ -508,7 +543,7 @@ def run(
                                 prop)  # fmt: skip
             draw_beta(alpha, n, zm, b, g)  # 2.
             if R > 1:  # 3.
-                ridge_moves(x, zm, alpha, b, n_ridge, acc)
+                ridge_moves(x, zm, alpha, b, n_ridge, acc, mix)
             log_beta_sums(x, b, zm, S)  # 4.
             alpha_step(S, Ur, l1, l2, zm, phi[k], mode[k], chol[k], work, no_n, no_N, prop, acc)
             for _m in range(n_shift if R > 1 else 0):  # 5.
@@ -526,7 +561,7 @@ def run(
 def run_seeded(
     seed_value, n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode,
     chol, scale, prior, n_ridge, n_shift, agg, unit_sum, alpha_sum, qbuf, keep_pos,
-    acc, collapse,
+    acc, collapse, mix,
 ):  # pragma: no cover - compiled
     """Seed this thread's generator, then run one block of one chain (see :func:`run`).
 
@@ -536,4 +571,4 @@ def run_seeded(
     np.random.seed(seed_value)
     run(n_iter, it0, warmup, base, j0, thin, X, x, T, Xrow, zm, beta, phi, mode, chol,
         scale, prior, n_ridge, n_shift, agg, unit_sum, alpha_sum, qbuf, keep_pos, acc,
-        collapse)
+        collapse, mix)
