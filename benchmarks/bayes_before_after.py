@@ -363,8 +363,9 @@ def targets(latest: dict[tuple[str, str], dict[str, str]], labels: list[str]) ->
                              f"{max(wall):.1f} wall; {'met' if ok else 'not met'})"
                              if len(rows) > 1 else f"{cpu[0]:.1f} CPU s ({wall[0]:.1f} wall; "
                              f"{'met' if ok else 'not met'})")  # fmt: skip
-        unit = " s" if what in ("seconds", "start") else ""
-        out.append(f"| {title} | ≤ {limit:g}{unit} | " + " | ".join(cells) + " |")
+        unit = what in ("seconds", "start")
+        shown = f"{limit:.0f} s" if unit else f"{limit:.2f}"
+        out.append(f"| {title} | ≤ {shown} | " + " | ".join(cells) + " |")
     return out
 
 
