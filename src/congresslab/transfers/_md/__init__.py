@@ -43,7 +43,12 @@ chains run in parallel threads, each block of each chain seeded from the fit's g
 3. *within-unit ridge moves* (``ridge_moves`` per unit) -- Metropolis moves along the
    line of a random 2 x 2 sub-table (rows r, s; columns c, d) on which ``theta_i``, hence
    the likelihood, is constant, so only the Dirichlet prior enters the acceptance ratio.
-   Proposals are uniform on the segment or a random walk on the logit of the position.
+   Proposals are uniform on the segment, a random walk on the logit of the position (its
+   standard deviation drawn from 1, 4, 16), or an independence draw of the position from
+   ``Beta(alpha_lo, alpha_hi)``, the alphas of the two cells that close the segment: with
+   small alphas a unit's share in a cell spreads over orders of magnitude, which unit-sized
+   logit steps cross slowly. With step 1b only the first two run, the walk with standard
+   deviation 1 (``kernels.RIDGE_MIX``; the mix that step 1b's small units mixed best with).
    They explore the directions the data do not identify, which data augmentation alone
    crosses in O(1/sqrt(N_i)) steps;
 4. ``alpha | beta`` -- independence Metropolis from a multivariate Student-t (5 d.o.f.)
