@@ -154,6 +154,14 @@ def collapsed_alpha(
 
 
 @njit(cache=True)
+def _log_gamma_draw(a):  # pragma: no cover - compiled
+    """``log`` of a ``Gamma(a, 1)`` draw, without underflow for small ``a``."""
+    if a < 1.0:
+        return math.log(np.random.gamma(a + 1.0, 1.0)) + math.log(np.random.random() + 1e-300) / a
+    return math.log(np.random.gamma(a, 1.0))
+
+
+@njit(cache=True)
 def draw_beta(alpha, n, zm, b, g):  # pragma: no cover - compiled
     """Step 2: ``beta[i, r] | n, alpha ~ Dirichlet(alpha[r] + n[i, r])`` for every unit and row.
 
@@ -188,28 +196,14 @@ def draw_beta(alpha, n, zm, b, g):  # pragma: no cover - compiled
             for c in range(C):
                 if zm[r, c] != 0.0:
                     continue
-                a = alpha[r, c] + n[i, r, c]
-                if a < 1.0:
-                    lgv = math.log(np.random.gamma(a + 1.0, 1.0))
-                    lgv += math.log(np.random.random() + 1e-300) / a
-                else:
-                    lgv = math.log(np.random.gamma(a, 1.0))
-                g[c] = lgv
-                gmax = max(gmax, lgv)
+                g[c] = _log_gamma_draw(alpha[r, c] + n[i, r, c])
+                gmax = max(gmax, g[c])
             tot = 0.0
             for c in range(C):
                 g[c] = 0.0 if zm[r, c] != 0.0 else math.exp(g[c] - gmax)
                 tot += g[c]
             for c in range(C):
                 b[i, r, c] = 0.0 if zm[r, c] != 0.0 else max(g[c] / tot, _TINY)
-
-
-@njit(cache=True)
-def _log_gamma_draw(a):  # pragma: no cover - compiled
-    """``log`` of a ``Gamma(a, 1)`` draw, without underflow for small ``a``."""
-    if a < 1.0:
-        return math.log(np.random.gamma(a + 1.0, 1.0)) + math.log(np.random.random() + 1e-300) / a
-    return math.log(np.random.gamma(a, 1.0))
 
 
 @njit(cache=True)
