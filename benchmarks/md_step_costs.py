@@ -84,7 +84,8 @@ def state(name: str, warm: int = 500):
     beta = np.maximum(rng.standard_gamma(np.broadcast_to((T + 1.0)[None, :, None, :],
                                                          (1, U, R, C))), _TINY)
     beta /= beta.sum(-1, keepdims=True)
-    prior = np.array([[4.0, rng.gamma(1.0), 1.0, 1.0]])
+    # (shape, rate, hyper-shape, hyper-rate, grid lo, grid hi, grid m): the learned rate
+    prior = np.array([[4.0, rng.gamma(1.0), 1.0, 1.0, 0.0, 0.0, 0.0]])
     phi = np.log(rng.gamma(4.0, 1.0 / prior[:, 1, None, None], size=(1, R, C)))
     mode = np.zeros((1, R, C))
     chol = np.zeros((1, R, C, C))
@@ -94,12 +95,13 @@ def state(name: str, warm: int = 500):
     qbuf = np.empty((1, 1, U, R, C), dtype=np.float32)
     acc = np.zeros(4)
     collapse = bool(np.median(N) <= 64)
+    mix = np.array(K.RIDGE_MIX[collapse])
     K.run_seeded(1, warm, 0, warm, 10**9, 0, 1, Xf, x, np.ascontiguousarray(T), Xf.sum(0), zm,
                  beta, phi, mode, chol, scale, prior, max(R, C) + 2, 3 * R * C, agg,
-                 np.zeros((U, R, C)), np.zeros((R, C)), qbuf, keep, acc, collapse)  # fmt: skip
+                 np.zeros((U, R, C)), np.zeros((R, C)), qbuf, keep, acc, collapse, mix)  # fmt: skip
     return dict(X=Xf, x=x, T=np.ascontiguousarray(T), zm=zm, b=beta[0], phi=phi[0],
                 mode=mode[0], chol=chol[0], scale=scale[0], prior=prior[0], U=U, R=R, C=C,
-                collapse=collapse, acc=acc)  # fmt: skip
+                collapse=collapse, acc=acc, mix=mix)  # fmt: skip
 
 
 def report(name: str) -> None:
@@ -132,7 +134,7 @@ def report(name: str) -> None:
                                       work, prop), 200)  # fmt: skip
     rows["draw_beta"] = per_call(lambda: K.draw_beta(alpha, n, zm, b, g), 200)
     rows["ridge_moves"] = per_call(
-        lambda: K.ridge_moves(x, zm, alpha, b, max(R, C) + 2, acc), 200)
+        lambda: K.ridge_moves(x, zm, alpha, b, max(R, C) + 2, acc, s["mix"]), 200)
     rows["log_beta_sums"] = per_call(lambda: K.log_beta_sums(x, b, zm, S), 200)
     rows["alpha_step"] = per_call(
         lambda: K.alpha_step(S, Ur, l1, l2, zm, phi, s["mode"], s["chol"], work, no_n, no_N,
