@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[notebooks,dev]'
 	touch $(STAMP)
 
-# numba compiles the Bayesian sampler on its first use (20-30 s of CPU): done here once, so that
+# numba compiles the Bayesian sampler on its first use (30-40 s of CPU): done here once, so that
 # tests, notebooks and the command line load it from numba's cache. Redone (cache cleared first:
 # numba does not see changes in a kernel's dependencies) whenever a file of the sampler changes.
 WARM := $(VENV)/.numba-warm

@@ -176,7 +176,7 @@ def make_classroom(students: int, like: int = 2025, seed: int = 0, out: str | Pa
         Write into an existing non-empty folder: the kit's files are replaced and the unit
         tables of a previous kit (``student-NN.csv``) removed; other files are kept.
     method
-        Method the handout suggests (``lp`` is quick; ``bayes`` takes a minute or two).
+        Method the handout suggests (``lp`` is quick; ``bayes`` takes minutes at congress size).
 
     Returns
     -------
@@ -285,8 +285,8 @@ Replace `{first}` with your number (one command, a few seconds with `--method lp
 ```
 
 The table printed shows every origin → destination share with its interval; the file
-`student-{first}-result.json` is what you hand in. Try also `--method bayes` (a minute or
-two) or `--method goodman`, and compare.
+`student-{first}-result.json` is what you hand in. Try also `--method bayes` (a few
+minutes) or `--method goodman`, and compare.
 
 ## How the SIMULATED congresses were made
 

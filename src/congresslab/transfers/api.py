@@ -50,20 +50,12 @@ __all__ = [
 #: ``auto`` uses the Bayesian model when ``n_units * (R * C) ** 2`` is at most this; beyond,
 #: the LP estimator. The sampler's run time to convergence grows about linearly with the
 #: number of units and with the square of the number of cells per unit (more cells: more
-#: work per iteration and slower mixing). Measured with defaults (prior rate learned) on an
-#: idle 2-core machine, seconds ≈ 0.0002-0.0014 × n_units × (R·C)² (the most for congresses):
-#:
-#: - ``reports/benchmarks.md``: 5.5 s for 1,040 × 2 × 2, 3.7 s for 212 × 3 × 3, 85 s for
-#:   620 × 5 × 4 (units of median 16 voters, with the sampler's collapsed step; 163 s
-#:   without);
-#: - SIMULATED (``benchmarks/run_benchmarks.py``'s generator, conc = 30): 16 s for
-#:   3,000 × 2 × 2, 100 s for 1,500 × 3 × 3, 110 s for 800 × 5 × 4, 107 s for 400 × 6 × 6,
-#:   131 s for 100 × 8 × 8; SIMULATED 2025-like congresses (102 × 6 × 5): 61-131 s.
-#:
-#: Very heterogeneous units can mix more slowly (74 s for 150 × 5 × 4 at conc = 2 with the
-#: rate fixed at 0.5; 39 s with it learned). The cap keeps ``auto`` within about 9 minutes at
-#: worst (400,000 × 0.0014 s), seconds to a few minutes on every measured set (every New
-#: Zealand 5 × 4 electorate, up to 1,000 polling places, stays with ``bayes``).
+#: work per iteration and slower mixing). Its measured run times (``reports/benchmarks.md``,
+#: speed table; ``reports/bayes_before_after.md``) put the cap at up to about a quarter of an
+#: hour of wall time on a 2-core machine for the slowest kind of table measured (SIMULATED
+#: 2025-like congresses, about 0.002 s per unit of this cost), and seconds to a few minutes
+#: on every benchmark set (every New Zealand 5 × 4 electorate, up to 1,000 polling places,
+#: stays with ``bayes``).
 AUTO_BAYES_MAX_COST: int = 400_000
 
 
@@ -71,15 +63,15 @@ def choose_method(table: UnitTable) -> str:
     """The method ``"auto"`` uses for ``table`` (never looks at any truth).
 
     Rule: the Bayesian multinomial–Dirichlet model when the problem is small enough to sample in
-    minutes (``n_units * (R * C) ** 2 <=`` :data:`AUTO_BAYES_MAX_COST`; at most about 9 minutes
-    at the cap, see there for the measured run times); otherwise the LP estimator with one
-    unit-level refinement step (tslphom-like), fast at any size.
+    minutes (``n_units * (R * C) ** 2 <=`` :data:`AUTO_BAYES_MAX_COST`; see there for where the
+    run times are measured); otherwise the LP estimator with one unit-level refinement step
+    (tslphom-like), fast at any size.
 
     Evidence (``reports/benchmarks.md``):
 
-    - The multinomial–Dirichlet model has the lowest errors on senc, on the 1910 census, on
-      three of the four New Zealand 5 × 4 sets, and on their mean. On te_tai_tonga (620
-      units) Goodman is slightly better: EI 4.81 % against 4.95 %.
+    - The multinomial–Dirichlet model has the lowest aggregate MAE on senc, on the 1910
+      census, on three of the four New Zealand 5 × 4 sets, and the lowest mean EI over the
+      four. On te_tai_tonga (620 units) Goodman is slightly better.
     - This agrees with the published comparisons of Pavía 2022, where eiPack/PyEI MD beat
       lphom and Goodman on these sets.
     - Among the fast methods, the refined LP has the lowest mean EI on the New Zealand sets. Its

@@ -1,7 +1,7 @@
 """Compile the sampler into numba's on-disk cache: ``python -m congresslab.transfers._md.warm``.
 
 The first ``bayes`` fit in a new environment (or after the sampler's source changed) compiles
-the numba kernels, about 20-30 s of CPU; later processes load them from the cache in well under
+the numba kernels, about 30-40 s of CPU; later processes load them from the cache in well under
 a second. ``make venv`` runs this once so that tests, notebooks and the command line never pay
 for the compilation (measured in ``reports/md_sampler.md``).
 
