@@ -55,6 +55,7 @@ from itertools import product
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from congresslab.errors import RunoffError
 
@@ -65,6 +66,7 @@ __all__ = [
     "implied_split",
     "scenario_table",
     "tipping_point",
+    "scenario_arrays",
     "needed_summary",
     "duncan_davis_bounds",
     "constrained_bounds",
@@ -389,6 +391,26 @@ def _bases(runoff: Runoff, loyalty: float = 1.0, crossover: float = 0.0,
            fixed_splits: Mapping[str, Mapping[str, float]] | None = None) -> dict:
     lo, cr, ret, nl, fixed = _scenario(runoff, loyalty, crossover, retention,
                                        newcomers_to_leader, fixed_splits)
+    return {"loyalty": lo, "crossover": cr, "retention": ret, "newcomers_to_leader": nl,
+            "fixed": fixed, "free": [e for e in ret if e not in fixed],
+            **_arithmetic(runoff, lo, cr, ret, nl, fixed)}
+
+
+def _ratio(num, den):
+    """``num / den`` where ``den > 0``, NaN elsewhere (elementwise for arrays)."""
+    if np.ndim(den) == 0:
+        return num / den if den > 0 else float("nan")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _arithmetic(runoff: Runoff, lo, cr, ret: Mapping, nl, fixed: Mapping[str, float]) -> dict:
+    """The scenario arithmetic of :func:`implied_split` and :func:`tipping_point` (votes).
+
+    ``lo``, ``cr``, ``nl`` and the values of ``ret`` are numbers (one scenario) or numpy
+    arrays of one shape (many scenarios: :func:`scenario_arrays`). The operations and their
+    order are the same either way, so both give the same floats.
+    """
     f1, m1 = (float(runoff.first[c]) for c in runoff.second.index)
     x = runoff.first
     returning = (lo + cr) * (f1 + m1) + sum(ret[e] * float(x[e]) for e in ret)
@@ -397,11 +419,18 @@ def _bases(runoff: Runoff, loyalty: float = 1.0, crossover: float = 0.0,
     fixed_runner = sum(ret[e] * float(x[e]) * (1 - s) for e, s in fixed.items())
     base_leader = lo * f1 + cr * m1 + nl * newcomers + fixed_leader
     base_runner = lo * m1 + cr * f1 + (1 - nl) * newcomers + fixed_runner
-    free = [e for e in ret if e not in fixed]
-    return {"loyalty": lo, "crossover": cr, "retention": ret, "newcomers_to_leader": nl,
-            "fixed": fixed, "free": free, "newcomers": newcomers,
-            "base_leader": base_leader, "base_runner_up": base_runner,
-            "free_voters": sum(ret[e] * float(x[e]) for e in free)}
+    to_leader = float(runoff.second.iloc[0]) - base_leader
+    to_runner = float(runoff.second.iloc[1]) - base_runner
+    chose = to_leader + to_runner
+    return {"newcomers": newcomers, "base_leader": base_leader, "base_runner_up": base_runner,
+            "free_voters": sum(ret[e] * float(x[e]) for e in ret if e not in fixed),
+            "free_to_leader": to_leader, "free_to_runner_up": to_runner,
+            "free_to_leader_pct": _ratio(100 * to_leader, chose),
+            "feasible": (newcomers >= -1e-9) & (to_leader >= -1e-9) & (to_runner >= -1e-9),
+            # a finalist's tipping point q: own + q·chose = other + (1 − q)·chose
+            "leader_needed_pct": _ratio(100 * (base_runner - base_leader + chose), 2 * chose),
+            "runner_up_needed_pct": _ratio(100 * (base_leader - base_runner + chose),
+                                           2 * chose)}
 
 
 def implied_split(runoff: Runoff, *, loyalty: float = 1.0, crossover: float = 0.0,
@@ -447,18 +476,14 @@ def implied_split(runoff: Runoff, *, loyalty: float = 1.0, crossover: float = 0.
     (['C'], 8.0, 7.0)
     """
     b = _bases(runoff, loyalty, crossover, retention, newcomers_to_leader, fixed_splits)
-    to_leader = float(runoff.second.iloc[0]) - b["base_leader"]
-    to_runner = float(runoff.second.iloc[1]) - b["base_runner_up"]
-    chose = to_leader + to_runner
-    share = 100 * to_leader / chose if chose > 0 else float("nan")
+    share = b["free_to_leader_pct"]
     return {
         "loyalty": b["loyalty"], "crossover": b["crossover"],
         "retention": b["retention"], "newcomers_to_leader": b["newcomers_to_leader"],
         "fixed_splits": b["fixed"], "free": b["free"], "newcomers": b["newcomers"],
-        "free_to_leader": to_leader, "free_to_runner_up": to_runner,
+        "free_to_leader": b["free_to_leader"], "free_to_runner_up": b["free_to_runner_up"],
         "free_to_leader_pct": share, "free_to_runner_up_pct": 100 - share,
-        "feasible": bool(b["newcomers"] >= -1e-9 and to_leader >= -1e-9
-                         and to_runner >= -1e-9),
+        "feasible": bool(b["feasible"]),
     }
 
 
@@ -529,16 +554,53 @@ def tipping_point(runoff: Runoff, *, candidate: str | None = None, loyalty: floa
     if candidate not in runoff.second.index:
         raise RunoffError(f"candidate {candidate!r} is not a finalist of {runoff.label} "
                           f"({list(runoff.second.index)})")
-    s = implied_split(runoff, loyalty=loyalty, crossover=crossover, retention=retention,
-                      newcomers_to_leader=newcomers_to_leader, fixed_splits=fixed_splits)
     b = _bases(runoff, loyalty, crossover, retention, newcomers_to_leader, fixed_splits)
-    chose = s["free_to_leader"] + s["free_to_runner_up"]
-    if chose <= 0:
-        return float("nan")
-    own, other = ((b["base_leader"], b["base_runner_up"]) if candidate == runoff.leader
-                  else (b["base_runner_up"], b["base_leader"]))
-    # own + q·chose = other + (1 − q)·chose
-    return 100 * (other - own + chose) / (2 * chose)
+    return b["leader_needed_pct" if candidate == runoff.leader else "runner_up_needed_pct"]
+
+
+def scenario_arrays(runoff: Runoff, *, loyalty: ArrayLike, crossover: ArrayLike,
+                    newcomers_to_leader: ArrayLike, retention: ArrayLike | None = None
+                    ) -> dict[str, np.ndarray]:
+    """:func:`implied_split` and :func:`tipping_point` for many scenarios at once.
+
+    The shares are broadcast together, one scenario per element, and go through the same
+    arithmetic as one scenario does (the same floats), without any per-scenario object.
+    ``retention`` is one share for every eliminated candidate (default ``loyalty +
+    crossover``); no ``fixed_splits``. An invalid scenario raises the error
+    :func:`implied_split` raises for it (the first one, in C order).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``newcomers``, ``free_to_leader``, ``free_to_runner_up``, ``free_to_leader_pct``,
+        ``feasible``, and ``leader_needed_pct`` / ``runner_up_needed_pct`` (each finalist's
+        :func:`tipping_point`).
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48})
+    >>> a = scenario_arrays(r, loyalty=[1.0, 0.9], crossover=0.0, newcomers_to_leader=0.5)
+    >>> a["free_to_leader_pct"].round(1).tolist(), a["runner_up_needed_pct"].tolist()
+    ([35.0, 36.1], [75.0, 75.0])
+    """
+    lo, cr, nl, re = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        loyalty, crossover, newcomers_to_leader, 0.0 if retention is None else retention)))
+    re = lo + cr if retention is None else re
+
+    def share(v: np.ndarray) -> np.ndarray:  # _check_share, elementwise
+        return np.isfinite(v) & (v >= 0) & (v <= 1)
+
+    ok = share(lo) & share(cr) & (lo + cr <= 1 + 1e-12) & share(nl)
+    if retention is not None:
+        ok &= share(re)
+    if not ok.all():  # exactly _scenario's checks: it raises its error for the first failure
+        i = np.unravel_index(np.argmin(ok), ok.shape)
+        _scenario(runoff, float(lo[i]), float(cr[i]),
+                  None if retention is None else float(re[i]), float(nl[i]), None)
+    a = _arithmetic(runoff, lo, cr, dict.fromkeys(runoff.eliminated, re), nl, {})
+    return {k: np.asarray(a[k]) for k in ("newcomers", "free_to_leader", "free_to_runner_up",
+                                          "free_to_leader_pct", "feasible",
+                                          "leader_needed_pct", "runner_up_needed_pct")}
 
 
 def needed_summary(runoff: Runoff, **scenario: object) -> dict:
