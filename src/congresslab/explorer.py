@@ -314,9 +314,7 @@ def precompute_grid(source: TableSource | ScenarioModel,
     model = _model(source)
     values = model.grid_values(grid)
     combos = [c for c in product(values["loyalty"], values["crossover"], values["newcomers"])
-              if not c[0] + c[1] > 1 + 1e-12]
-    if not combos:
-        return pd.DataFrame([])
+              if not c[0] + c[1] > 1 + 1e-12]  # never empty: loyalty 1, crossover 0 are in
     lo, cr, nl = (list(v) for v in zip(*combos, strict=True))
     pct = {k: [round(100 * v, 3) for v in vs]
            for k, vs in (("loyalty", lo), ("crossover", cr), ("newcomers", nl))}
