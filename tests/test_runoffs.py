@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from congresslab import scenarios
@@ -34,6 +35,36 @@ def test_structure_and_order():
     assert (r.leader, r.runner_up) == ("C", "P")
     assert r.eliminated == ["B", "X", "J"]
     assert (r.winner, r.loser, r.margin) == ("P", "C", 280.0)
+
+
+def _pandas_order(first: dict, second: dict) -> tuple[pd.Series, pd.Series]:
+    """The order a Runoff gives its counts, written with pandas' own stable sort."""
+    one = pd.Series({str(k): float(v) for k, v in first.items()}, dtype=float)
+    one = one.sort_values(ascending=False, kind="stable")
+    two = pd.Series({str(k): float(v) for k, v in second.items()}, dtype=float)
+    return one, two.loc[[c for c in one.index if c in two.index]]
+
+
+@pytest.mark.parametrize("first,second", [
+    (FIRST, SECOND),
+    ({"A": 10, "B": 30, 3: 10, "D": 30.0, "E": 0}, {"D": 40, "B": 35}),  # ties, a number key
+    ({"Z": 5, "Y": 5, "X": 5}, {"X": 8, "Z": 7}),
+])
+def test_round_one_order_is_pandas_stable_decreasing_sort(first, second):
+    expected = _pandas_order(first, second)
+    for r in (Runoff.from_counts(first, second),
+              Runoff("direct", first, second, sum(first.values()), sum(second.values())),
+              Runoff("series", pd.Series(first), pd.Series(second), sum(first.values()),
+                     sum(second.values()))):
+        for got, want in zip((r.first, r.second), expected, strict=True):
+            pd.testing.assert_series_equal(got, want, check_exact=True)
+            assert got.index.dtype == want.index.dtype and got.dtype == want.dtype
+    for year in (2023, 2025):
+        t = scenarios.national_table(year)
+        r = t.to_runoff()
+        for got, want in zip((r.first, r.second), _pandas_order(dict(t.first), dict(t.second)),
+                             strict=True):
+            pd.testing.assert_series_equal(got, want, check_exact=True)
 
 
 @pytest.mark.parametrize("loyalty,crossover,newcomers", [(1.0, 0.0, 0.5), (0.9, 0.05, 0.2)])

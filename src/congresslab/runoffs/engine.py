@@ -83,14 +83,19 @@ def _number(value: object, what: str) -> float:
     return out
 
 
-def _series(values: Mapping[str, object], what: str) -> pd.Series:
+def _checked(values: Mapping[str, object], what: str) -> tuple[list[str], list[float]]:
+    """Candidate names and counts of a mapping candidate → number, checked."""
     if not isinstance(values, Mapping | pd.Series) or len(values) == 0:
         raise RunoffError(f"{what}: a mapping candidate → number is required")
     names = [str(k) for k in values.keys()]
     if len(set(names)) != len(names):
         raise RunoffError(f"{what}: duplicate candidate names {names}")
-    return pd.Series({str(k): _number(v, f"{what}[{k!r}]") for k, v in values.items()},
-                     dtype=float)
+    return names, [_number(v, f"{what}[{k!r}]") for k, v in values.items()]
+
+
+def _series(values: Mapping[str, object], what: str) -> pd.Series:
+    names, numbers = _checked(values, what)
+    return pd.Series(numbers, index=names, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -124,20 +129,26 @@ class Runoff:
     assumptions: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        first = _series(self.first, f"{self.label}: round 1")
-        second = _series(self.second, f"{self.label}: runoff")
-        if len(first) < 3:
+        # plain lists until the checks pass: pandas costs most of a Runoff's construction
+        names1, votes1 = _checked(self.first, f"{self.label}: round 1")
+        names2, votes2 = _checked(self.second, f"{self.label}: runoff")
+        if len(names1) < 3:
             raise RunoffError(f"{self.label}: round 1 needs at least three candidates (two "
-                              f"finalists and one eliminated), got {list(first.index)}")
-        if len(second) != 2:
+                              f"finalists and one eliminated), got {names1}")
+        if len(names2) != 2:
             raise RunoffError(f"{self.label}: the runoff needs exactly two finalists, got "
-                              f"{list(second.index)}")
-        unknown = [c for c in second.index if c not in first.index]
+                              f"{names2}")
+        unknown = [c for c in names2 if c not in names1]
         if unknown:
             raise RunoffError(f"{self.label}: runoff candidate(s) {unknown} not among the "
-                              f"round-1 candidates {list(first.index)}")
-        first = first.sort_values(ascending=False, kind="stable")
-        second = second.loc[[c for c in first.index if c in second.index]]
+                              f"round-1 candidates {names1}")
+        # decreasing round-1 votes, ties in the given order (a stable sort); runoff alike
+        order = sorted(range(len(votes1)), key=votes1.__getitem__, reverse=True)
+        names1 = [names1[i] for i in order]
+        first = pd.Series([votes1[i] for i in order], index=names1, dtype=float)
+        runoff = dict(zip(names2, votes2, strict=True))
+        names2 = [c for c in names1 if c in runoff]
+        second = pd.Series([runoff[c] for c in names2], index=names2, dtype=float)
         e1 = _number(self.r1_expressed, f"{self.label}: r1_expressed")
         e2 = _number(self.r2_expressed, f"{self.label}: r2_expressed")
         if first.sum() > e1 * (1 + 1e-9) + 0.5:
@@ -564,17 +575,15 @@ def scenario_arrays(runoff: Runoff, *, loyalty: ArrayLike, crossover: ArrayLike,
     """:func:`implied_split` and :func:`tipping_point` for many scenarios at once.
 
     The shares are broadcast together, one scenario per element, and go through the same
-    arithmetic as one scenario does (the same floats), without any per-scenario object.
-    ``retention`` is one share for every eliminated candidate (default ``loyalty +
-    crossover``); no ``fixed_splits``. An invalid scenario raises the error
-    :func:`implied_split` raises for it (the first one, in C order).
+    arithmetic as one scenario (the same floats), with no per-scenario object. ``retention``
+    is one share for all eliminated candidates (default ``loyalty + crossover``); no
+    ``fixed_splits``. The first invalid scenario (C order) raises :func:`implied_split`'s error.
 
     Returns
     -------
     dict of numpy.ndarray
         ``newcomers``, ``free_to_leader``, ``free_to_runner_up``, ``free_to_leader_pct``,
-        ``feasible``, and ``leader_needed_pct`` / ``runner_up_needed_pct`` (each finalist's
-        :func:`tipping_point`).
+        ``feasible``; ``leader_needed_pct`` / ``runner_up_needed_pct``: :func:`tipping_point`.
 
     Examples
     --------
@@ -586,13 +595,9 @@ def scenario_arrays(runoff: Runoff, *, loyalty: ArrayLike, crossover: ArrayLike,
     lo, cr, nl, re = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
         loyalty, crossover, newcomers_to_leader, 0.0 if retention is None else retention)))
     re = lo + cr if retention is None else re
-
-    def share(v: np.ndarray) -> np.ndarray:  # _check_share, elementwise
-        return np.isfinite(v) & (v >= 0) & (v <= 1)
-
-    ok = share(lo) & share(cr) & (lo + cr <= 1 + 1e-12) & share(nl)
-    if retention is not None:
-        ok &= share(re)
+    shares = (lo, cr, nl) if retention is None else (lo, cr, nl, re)
+    ok = np.logical_and.reduce([np.isfinite(v) & (v >= 0) & (v <= 1) for v in shares]) & (
+        lo + cr <= 1 + 1e-12)
     if not ok.all():  # exactly _scenario's checks: it raises its error for the first failure
         i = np.unravel_index(np.argmin(ok), ok.shape)
         _scenario(runoff, float(lo[i]), float(cr[i]),
