@@ -289,6 +289,9 @@ def precompute_grid(source: TableSource | ScenarioModel,
                     grid: Mapping[str, Iterable[float]] | None = None) -> pd.DataFrame:
     """Every scenario of the grid, for the kernel-free explorer.
 
+    The scenarios of each blank/null rate are evaluated together
+    (:meth:`ScenarioModel.evaluate_many`).
+
     Parameters
     ----------
     source
