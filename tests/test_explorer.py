@@ -6,6 +6,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from congresslab import explorer
@@ -29,7 +30,7 @@ def page_2025() -> str:
 
 @pytest.fixture(scope="module")
 def grids() -> dict:
-    """The full default grids (about 5 s for 2025): model and grid per year."""
+    """The full default grids (10,560 scenarios for 2025): model and grid per year."""
     out = {}
     for year in (2023, 2025):
         model = ScenarioModel.from_source(year)
@@ -42,10 +43,17 @@ def test_grid_equals_scenario_table_at_sampled_points(year, grids):
     model, grid = grids[year]
     exact_blank = {round(100 * b, 3): b for b in model.grid_values()["blank"]}
     rng = np.random.default_rng(year)
-    for i in rng.choice(len(grid), size=12, replace=False):
+    infeasible = np.flatnonzero(~grid["feasible"].to_numpy())
+    assert len(infeasible) > 10  # the default grids reach infeasible scenarios
+    picked = np.concatenate([rng.choice(len(grid), size=30, replace=False),
+                             rng.choice(infeasible, size=10, replace=False)])
+    tables = {}  # national_table per blank/null rate (it reads the data files)
+    for i in picked:
         row = grid.iloc[i]
-        rate = exact_blank[row["blank"]]
-        table = national_table(year, r1_blank_rate=rate if model.blank_rate_applies else None)
+        rate = exact_blank[row["blank"]] if model.blank_rate_applies else None
+        if rate not in tables:
+            tables[rate] = national_table(year, r1_blank_rate=rate)
+        table = tables[rate]
         kw = {"loyalty": row["loyalty"] / 100, "crossover": row["crossover"] / 100}
         ref = scenario_table(table, loyalty=[kw["loyalty"]], crossover=[kw["crossover"]],
                              newcomers_to_leader=[row["newcomers"] / 100]).iloc[0]
@@ -53,6 +61,43 @@ def test_grid_equals_scenario_table_at_sampled_points(year, grids):
         assert bool(row["feasible"]) == bool(ref["feasible"])
         tip = tipping_point(table, newcomers_to_leader=row["newcomers"] / 100, **kw)
         assert row["tipping"] == round(tip, 1)
+
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_vectorised_grid_equals_the_per_point_path(year, grids):
+    # precompute_grid evaluates each blank rate's scenarios at once (scenario_arrays);
+    # ScenarioModel.evaluate goes one scenario at a time through implied_split and
+    # tipping_point: both must give the same floats, before any rounding
+    model, grid = grids[year]
+    exact = {k: {round(100 * v, 3): v for v in vs} for k, vs in model.grid_values().items()}
+    rng = np.random.default_rng(year + 1)
+    rows = grid.iloc[rng.choice(len(grid), size=150, replace=False)]
+    for blank, part in rows.groupby("blank"):
+        shares = [[exact[k][v] for v in part[k]] for k in ("loyalty", "crossover", "newcomers")]
+        many = model.evaluate_many(*shares, exact["blank"][blank])
+        for i, point in enumerate(zip(*shares, strict=True)):
+            one = model.evaluate(*point, exact["blank"][blank])
+            for k in ("split", "tipping", "newcomers_count", "feasible"):
+                assert many[k][i] == one[k], (point, k)
+    # the per-point path for a whole grid: same frame, exactly
+    per_point = ScenarioModel.from_source(year, split=lambda t, **kw: implied_split(t, **kw))
+    wide = {"loyalty": [0.8, 0.9, 0.97, 1.0], "crossover": [0.0, 0.03, 0.1],
+            "newcomers": [0.0, 0.25, 1.0], "blank": [0.0, 0.01, 0.04]}
+    fast = precompute_grid(model, wide)
+    assert (~fast["feasible"]).any() and fast["feasible"].any()
+    pd.testing.assert_frame_equal(fast, precompute_grid(per_point, wide), check_exact=True)
+
+
+@pytest.mark.parametrize("grid,match", [
+    ({"loyalty": [0.0], "crossover": [0.0]}, "retention must be in"),
+    ({"loyalty": [0.9], "newcomers": [0.5, 1.2]}, "retention must be in"),
+    ({"loyalty": [-0.1, 0.9]}, "loyalty and crossover must be shares"),
+])
+def test_bad_grids_fail_like_the_per_point_path(grid, match):
+    per_point = ScenarioModel.from_source(2025, split=lambda t, **kw: implied_split(t, **kw))
+    for model in (ScenarioModel.from_source(2025), per_point):
+        with pytest.raises(ValueError, match=match):
+            precompute_grid(model, grid)
 
 
 def test_grid_covers_the_sliders_and_skips_impossible_scenarios(grids):

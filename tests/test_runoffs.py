@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from congresslab import scenarios
@@ -13,6 +14,7 @@ from congresslab.runoffs import (
     duncan_davis_bounds,
     implied_split,
     needed_summary,
+    scenario_arrays,
     scenario_table,
     tipping_point,
 )
@@ -33,6 +35,36 @@ def test_structure_and_order():
     assert (r.leader, r.runner_up) == ("C", "P")
     assert r.eliminated == ["B", "X", "J"]
     assert (r.winner, r.loser, r.margin) == ("P", "C", 280.0)
+
+
+def _pandas_order(first: dict, second: dict) -> tuple[pd.Series, pd.Series]:
+    """The order a Runoff gives its counts, written with pandas' own stable sort."""
+    one = pd.Series({str(k): float(v) for k, v in first.items()}, dtype=float)
+    one = one.sort_values(ascending=False, kind="stable")
+    two = pd.Series({str(k): float(v) for k, v in second.items()}, dtype=float)
+    return one, two.loc[[c for c in one.index if c in two.index]]
+
+
+@pytest.mark.parametrize("first,second", [
+    (FIRST, SECOND),
+    ({"A": 10, "B": 30, 3: 10, "D": 30.0, "E": 0}, {"D": 40, "B": 35}),  # ties, a number key
+    ({"Z": 5, "Y": 5, "X": 5}, {"X": 8, "Z": 7}),
+])
+def test_round_one_order_is_pandas_stable_decreasing_sort(first, second):
+    expected = _pandas_order(first, second)
+    for r in (Runoff.from_counts(first, second),
+              Runoff("direct", first, second, sum(first.values()), sum(second.values())),
+              Runoff("series", pd.Series(first), pd.Series(second), sum(first.values()),
+                     sum(second.values()))):
+        for got, want in zip((r.first, r.second), expected, strict=True):
+            pd.testing.assert_series_equal(got, want, check_exact=True)
+            assert got.index.dtype == want.index.dtype and got.dtype == want.dtype
+    for year in (2023, 2025):
+        t = scenarios.national_table(year)
+        r = t.to_runoff()
+        for got, want in zip((r.first, r.second), _pandas_order(dict(t.first), dict(t.second)),
+                             strict=True):
+            pd.testing.assert_series_equal(got, want, check_exact=True)
 
 
 @pytest.mark.parametrize("loyalty,crossover,newcomers", [(1.0, 0.0, 0.5), (0.9, 0.05, 0.2)])
@@ -184,6 +216,72 @@ def test_ps_callers_agree_with_the_generic_engine():
 def test_bad_scenarios(kwargs, match):
     with pytest.raises(RunoffError, match=match):
         implied_split(toy(), **kwargs)
+
+
+def _same(x: float, y: float) -> bool:
+    return x == y or (np.isnan(x) and np.isnan(y))
+
+
+@pytest.mark.parametrize("retention", [None, 0.85])
+def test_scenario_arrays_equal_the_one_scenario_functions(retention):
+    # three eliminated candidates; random shares, many of them infeasible (newcomers < 0)
+    r = toy()
+    rng = np.random.default_rng(7)
+    lo = rng.uniform(0.5, 1.0, 300)
+    cr = rng.uniform(0, 1, 300) * (1 - lo)
+    nl = rng.uniform(0, 1, 300)
+    a = scenario_arrays(r, loyalty=lo, crossover=cr, newcomers_to_leader=nl,
+                        retention=retention)
+    assert a["feasible"].any() and not a["feasible"].all()
+    for i in range(300):
+        kw = {"loyalty": float(lo[i]), "crossover": float(cr[i]), "retention": retention,
+              "newcomers_to_leader": float(nl[i])}
+        s = implied_split(r, **kw)
+        for k in ("newcomers", "free_to_leader", "free_to_runner_up", "free_to_leader_pct"):
+            assert _same(float(a[k][i]), s[k]), (i, k)  # the same floats, not just close
+        assert bool(a["feasible"][i]) == s["feasible"]
+        for who in ("leader", "runner_up"):
+            q = tipping_point(r, candidate=getattr(r, who), **kw)
+            assert _same(float(a[f"{who}_needed_pct"][i]), q)
+    # broadcasting: a grid of 2 loyalties x 3 newcomer shares
+    g = scenario_arrays(r, loyalty=[[0.9], [1.0]], crossover=0.0,
+                        newcomers_to_leader=[0.2, 0.5, 0.8])
+    assert g["free_to_leader_pct"].shape == (2, 3)
+    assert g["free_to_leader_pct"][1, 1] == implied_split(r)["free_to_leader_pct"]
+
+
+def test_scenario_arrays_with_nobody_choosing_a_finalist():
+    # no eliminated voter chose a finalist (retention 0): the split is undefined
+    r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 45, "B": 35})
+    a = scenario_arrays(r, loyalty=1.0, crossover=0.0, newcomers_to_leader=0.5,
+                        retention=[0.0, 0.5])
+    assert np.isnan(a["free_to_leader_pct"][0]) and np.isnan(a["runner_up_needed_pct"][0])
+    assert np.isnan(implied_split(r, retention=0.0)["free_to_leader_pct"])
+    assert np.isfinite(a["free_to_leader_pct"][1])
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"loyalty": [0.9, 1.5, -1.0]},
+    {"loyalty": [0.9, 0.9], "crossover": [0.0, 0.2]},
+    {"newcomers_to_leader": [0.5, -0.1]},
+    {"loyalty": [1.0, float("nan")]},
+    {"retention": [0.9, 2.0]},
+])
+def test_scenario_arrays_refuse_what_implied_split_refuses(kwargs):
+    full = {"loyalty": 0.9, "crossover": 0.0, "newcomers_to_leader": 0.5, **kwargs}
+    n = max(len(v) for v in kwargs.values())
+    arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), n) for k, v in full.items()}
+    first_bad = None
+    for i in range(n):  # the first scenario implied_split refuses, and its message
+        try:
+            implied_split(toy(), **{k: float(v[i]) for k, v in arrays.items()})
+        except RunoffError as err:
+            first_bad = str(err)
+            break
+    assert first_bad is not None
+    with pytest.raises(RunoffError) as got:
+        scenario_arrays(toy(), **full)
+    assert str(got.value) == first_bad
 
 
 def test_bad_candidate_for_tipping_point():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from congresslab.scenarios import (
     implied_split,
     national_bounds,
     national_table,
+    scenario_arrays,
     scenario_table,
     tipping_point,
 )
@@ -97,3 +99,47 @@ def test_same_options_shift_is_difference_of_shares():
         "shift_pp"].tolist()
     with pytest.raises(ValueError, match="same options"):
         same_options_shift(2023)
+
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_scenario_arrays_equal_implied_split_and_tipping_point(year):
+    t = national_table(year, r1_blank_rate=0.02 if year == 2025 else None)
+    rng = np.random.default_rng(year)
+    lo = rng.uniform(0.7, 1.0, 200)
+    cr = rng.uniform(0, 1, 200) * (1 - lo)
+    nl = rng.uniform(0, 1, 200)
+    a = scenario_arrays(t, loyalty=lo, crossover=cr, newcomers_to_leader=nl)
+    assert a["feasible"].any() and not a["feasible"].all()
+    assert (a["tipping_point"] >= 0).all() and (a["tipping_point"] <= 100).all()
+    for i in range(200):
+        kw = {"loyalty": float(lo[i]), "crossover": float(cr[i]),
+              "newcomers_to_leader": float(nl[i])}
+        s = implied_split(t, **kw)
+        for k in ("newcomers", "third_to_leader", "third_to_runner_up", "third_to_leader_pct",
+                  "third_to_runner_up_pct"):
+            assert float(a[k][i]) == s[k], (i, k)  # the same floats, not just close
+        assert bool(a["feasible"][i]) == s["feasible"]
+        assert float(a["tipping_point"][i]) == tipping_point(t, **kw)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"loyalty": [0.9, 1.2]},
+    {"loyalty": [0.9, 0.9], "crossover": [0.05, 0.15]},
+    {"loyalty": [0.9, 0.0], "crossover": [0.0, 0.0]},  # retention 0
+    {"newcomers_to_leader": [0.5, 1.1], "loyalty": [0.9, -0.1]},  # the first failure counts
+    {"newcomers_to_leader": [1.1, 0.5], "loyalty": [0.9, -0.1]},
+    {"retention": [0.5, float("nan")]},
+])
+def test_scenario_arrays_refuse_what_implied_split_refuses(kwargs):
+    full = {"loyalty": 0.9, "crossover": 0.0, "newcomers_to_leader": 0.5, **kwargs}
+    arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), 2) for k, v in full.items()}
+    t = national_table(2023)
+    messages = []
+    for i in range(2):
+        try:
+            implied_split(t, **{k: float(v[i]) for k, v in arrays.items()})
+        except ValueError as err:
+            messages.append(str(err))
+    with pytest.raises(ValueError) as got:
+        scenario_arrays(t, **full)
+    assert str(got.value) == messages[0]

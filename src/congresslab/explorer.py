@@ -59,7 +59,13 @@ import numpy as np
 import pandas as pd
 
 from congresslab import paths
-from congresslab.scenarios import NationalTable, implied_split, national_table, tipping_point
+from congresslab.scenarios import (
+    NationalTable,
+    implied_split,
+    national_table,
+    scenario_arrays,
+    tipping_point,
+)
 
 __all__ = [
     "ScenarioModel",
@@ -201,6 +207,47 @@ class ScenarioModel:
                 "tipping": float(self.tipping(table, **kw)),
                 "feasible": bool(s["feasible"]), "newcomers_count": float(s["newcomers"])}
 
+    def evaluate_many(self, loyalty: Sequence[float], crossover: Sequence[float],
+                      newcomers: Sequence[float], blank: float | None = None
+                      ) -> dict[str, np.ndarray]:
+        """:meth:`evaluate` for many scenarios with one blank/null rate, as arrays.
+
+        With the default scenario functions and a
+        :class:`~congresslab.scenarios.NationalTable`, one vectorised evaluation
+        (:func:`~congresslab.scenarios.scenario_arrays`, the same floats as :meth:`evaluate`);
+        otherwise :meth:`evaluate` scenario by scenario.
+
+        Parameters
+        ----------
+        loyalty, crossover, newcomers
+            One element per scenario (shares), as in :meth:`evaluate`.
+        blank
+            As in :meth:`evaluate`, for every scenario.
+
+        Returns
+        -------
+        dict of numpy.ndarray
+            ``split``, ``tipping``, ``feasible``, ``newcomers_count``, one element per
+            scenario.
+
+        Examples
+        --------
+        >>> r = ScenarioModel.from_source(2025).evaluate_many([1.0, 0.9], [0.0, 0.1], [0.5, 0.5])
+        >>> r["split"].round(1).tolist(), r["feasible"].tolist()
+        ([51.5, 52.5], [True, True])
+        """
+        table = self.table(blank if self.blank_rate_applies else None)
+        if self.split is implied_split and self.tipping is tipping_point and isinstance(
+                table, NationalTable):
+            a = scenario_arrays(table, loyalty=loyalty, crossover=crossover,
+                                newcomers_to_leader=newcomers)
+            return {"split": a["third_to_leader_pct"], "tipping": a["tipping_point"],
+                    "feasible": a["feasible"], "newcomers_count": a["newcomers"]}
+        rows = [self.evaluate(lo, cr, nl, blank)
+                for lo, cr, nl in zip(loyalty, crossover, newcomers, strict=True)]
+        return {k: np.array([r[k] for r in rows], dtype=bool if k == "feasible" else float)
+                for k in ("split", "tipping", "feasible", "newcomers_count")}
+
     def grid_values(self, grid: Mapping[str, Iterable[float]] | None = None
                     ) -> dict[str, list[float]]:
         """The values of each slider: ``grid`` (default :data:`DEFAULT_GRID`) plus defaults."""
@@ -242,6 +289,9 @@ def precompute_grid(source: TableSource | ScenarioModel,
                     grid: Mapping[str, Iterable[float]] | None = None) -> pd.DataFrame:
     """Every scenario of the grid, for the kernel-free explorer.
 
+    The scenarios of each blank/null rate are evaluated together
+    (:meth:`ScenarioModel.evaluate_many`).
+
     Parameters
     ----------
     source
@@ -266,17 +316,21 @@ def precompute_grid(source: TableSource | ScenarioModel,
     """
     model = _model(source)
     values = model.grid_values(grid)
-    rows = []
-    for b, lo, cr, nl in product(values["blank"], values["loyalty"], values["crossover"],
-                                 values["newcomers"]):
-        if lo + cr > 1 + 1e-12:
-            continue
-        r = model.evaluate(lo, cr, nl, b)
-        rows.append({"loyalty": round(100 * lo, 3), "crossover": round(100 * cr, 3),
-                     "newcomers": round(100 * nl, 3), "blank": round(100 * b, 3),
-                     "split": round(r["split"], 1), "tipping": round(r["tipping"], 1),
-                     "feasible": r["feasible"]})
-    return pd.DataFrame(rows)
+    combos = [c for c in product(values["loyalty"], values["crossover"], values["newcomers"])
+              if not c[0] + c[1] > 1 + 1e-12]  # never empty: loyalty 1, crossover 0 are in
+    lo, cr, nl = (list(v) for v in zip(*combos, strict=True))
+    pct = {k: [round(100 * v, 3) for v in vs]
+           for k, vs in (("loyalty", lo), ("crossover", cr), ("newcomers", nl))}
+    cols: dict[str, list] = {k: [] for k in (*PARAMS, "split", "tipping", "feasible")}
+    for b in values["blank"]:  # rows in the order blank, loyalty, crossover, newcomers
+        r = model.evaluate_many(lo, cr, nl, b)
+        for k, v in pct.items():
+            cols[k] += v
+        cols["blank"] += [round(100 * b, 3)] * len(combos)
+        cols["split"] += [round(v, 1) for v in r["split"].tolist()]
+        cols["tipping"] += [round(v, 1) for v in r["tipping"].tolist()]
+        cols["feasible"] += [bool(v) for v in r["feasible"].tolist()]
+    return pd.DataFrame(cols)
 
 
 # ----------------------------------------------------------------------------- JupyterLab

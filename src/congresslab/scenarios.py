@@ -45,6 +45,7 @@ from itertools import product
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from congresslab import runoffs
 from congresslab.data.load import load_results, load_turnout
@@ -57,6 +58,7 @@ __all__ = [
     "implied_split",
     "scenario_table",
     "tipping_point",
+    "scenario_arrays",
     "single_candidate_support",
     "same_options_shift",
 ]
@@ -204,6 +206,10 @@ def national_table(year: int, *, r1_blank_rate: float | None = None,
                          r2_voters, r2_expressed, registered, assumptions)
 
 
+_BAD_SHARES = "loyalty and crossover must be shares with loyalty + crossover ≤ 1"
+_BAD_RETENTION = "retention must be in (0, 1] and newcomers_to_leader in [0, 1]"
+
+
 def implied_split(year: int | NationalTable, *, loyalty: float = 1.0, crossover: float = 0.0,
                   retention: float | None = None, newcomers_to_leader: float = 0.5) -> dict:
     """The third-placed motion's runoff split implied by the totals under one scenario.
@@ -237,10 +243,10 @@ def implied_split(year: int | NationalTable, *, loyalty: float = 1.0, crossover:
     """
     table = year if isinstance(year, NationalTable) else national_table(year)
     if not (0 <= loyalty <= 1 and 0 <= crossover <= 1 and loyalty + crossover <= 1):
-        raise ValueError("loyalty and crossover must be shares with loyalty + crossover ≤ 1")
+        raise ValueError(_BAD_SHARES)
     retention = loyalty + crossover if retention is None else retention
     if not (0 < retention <= 1 and 0 <= newcomers_to_leader <= 1):
-        raise ValueError("retention must be in (0, 1] and newcomers_to_leader in [0, 1]")
+        raise ValueError(_BAD_RETENTION)
     # the third-placed motion and any smaller ones are the generic engine's free group
     s = runoffs.implied_split(table.to_runoff(), loyalty=loyalty, crossover=crossover,
                               retention=retention, newcomers_to_leader=newcomers_to_leader)
@@ -298,6 +304,51 @@ def tipping_point(year: int | NationalTable, *, loyalty: float = 1.0, crossover:
                               crossover=crossover, retention=retention,
                               newcomers_to_leader=newcomers_to_leader)
     return float(np.clip(q, 0, 100))
+
+
+def scenario_arrays(year: int | NationalTable, *, loyalty: ArrayLike, crossover: ArrayLike,
+                    newcomers_to_leader: ArrayLike, retention: ArrayLike | None = None
+                    ) -> dict[str, np.ndarray]:
+    """:func:`implied_split` and :func:`tipping_point` for many scenarios at once.
+
+    The shares are broadcast together, one scenario per element, and evaluated by the
+    engine's :func:`~congresslab.runoffs.scenario_arrays`: the same floats as one scenario at
+    a time, without building anything per scenario. The checks are :func:`implied_split`'s,
+    elementwise: the first invalid scenario (in C order) raises its ``ValueError``.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``newcomers``, ``third_to_leader``, ``third_to_runner_up``, their shares
+        ``third_to_leader_pct`` / ``third_to_runner_up_pct`` and ``feasible``, as in
+        :func:`implied_split`; ``tipping_point`` as :func:`tipping_point` returns it.
+
+    Examples
+    --------
+    >>> a = scenario_arrays(2025, loyalty=[1.0, 0.95], crossover=0, newcomers_to_leader=0.5)
+    >>> a["third_to_leader_pct"].round(1).tolist(), a["tipping_point"].round(1).tolist()
+    ([51.5, 51.8], [55.3, 55.3])
+    """
+    table = year if isinstance(year, NationalTable) else national_table(year)
+    lo, cr, nl, re = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        loyalty, crossover, newcomers_to_leader, 0.0 if retention is None else retention)))
+    re = lo + cr if retention is None else re
+    bad_shares = ~((0 <= lo) & (lo <= 1) & (0 <= cr) & (cr <= 1) & (lo + cr <= 1))
+    bad = bad_shares | ~((0 < re) & (re <= 1) & (0 <= nl) & (nl <= 1))
+    if bad.any():
+        first = np.unravel_index(np.argmax(bad), bad.shape)
+        raise ValueError(_BAD_SHARES if bad_shares[first] else _BAD_RETENTION)
+    runoff = table.to_runoff()
+    a = runoffs.scenario_arrays(runoff, loyalty=lo, crossover=cr, retention=re,
+                                newcomers_to_leader=nl)
+    # tipping_point: the engine's, for the runner-up, clipped to [0, 100]
+    needed = a["leader_needed_pct" if table.runner_up == runoff.leader
+               else "runner_up_needed_pct"]
+    return {"newcomers": a["newcomers"], "third_to_leader": a["free_to_leader"],
+            "third_to_runner_up": a["free_to_runner_up"],
+            "third_to_leader_pct": a["free_to_leader_pct"],
+            "third_to_runner_up_pct": 100 - a["free_to_leader_pct"],
+            "feasible": a["feasible"], "tipping_point": np.clip(needed, 0, 100)}
 
 
 def national_bounds(year: int | NationalTable, registered: float | None = None) -> pd.DataFrame:

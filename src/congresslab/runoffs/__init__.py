@@ -1,8 +1,10 @@
 """National transfer arithmetic for any two-round vote, of any party.
 
 * :mod:`~congresslab.runoffs.engine` — :class:`Runoff` (any eliminated candidates, any pair
-  of finalists), implied splits, scenario tables, tipping points and bounds, with the
-  assumptions (loyalty, crossover, newcomers, endorsements) as explicit inputs;
+  of finalists), implied splits, scenario tables and tipping points, with the assumptions
+  (loyalty, crossover, newcomers, endorsements) as explicit inputs;
+* :mod:`~congresslab.runoffs.bounds` — Duncan–Davis bounds, and bounds under loyalty
+  assumptions;
 * :mod:`~congresslab.runoffs.sources` — a vote's :class:`Runoff` from the published figures,
   every version kept and conflicts refused rather than resolved silently;
 * :mod:`~congresslab.runoffs.compare` — several runoffs side by side;
@@ -11,5 +13,9 @@
 * :mod:`~congresslab.runoffs.plots` — needed-versus-received and range figures.
 """
 
-from congresslab.runoffs.engine import *  # noqa: F403 - the engine is the package's API
-from congresslab.runoffs.engine import __all__  # noqa: F401
+from congresslab.runoffs import bounds as _bounds
+from congresslab.runoffs import engine as _engine
+from congresslab.runoffs.bounds import *  # noqa: F403 - the engine and bounds are the API
+from congresslab.runoffs.engine import *  # noqa: F403
+
+__all__ = [*_engine.__all__, *_bounds.__all__]

@@ -12,10 +12,10 @@ voters went; the functions below make every assumption an explicit argument:
 * :func:`scenario_table` — the same over a grid of scenarios;
 * :func:`tipping_point` / :func:`needed_summary` — what share of the eliminated voters a
   finalist needed to draw level;
-* :func:`duncan_davis_bounds` — the logical bounds of every cell, assuming nothing but a
-  closed electorate;
-* :func:`constrained_bounds` — the same bounds when the finalists' own voters are assumed
-  mostly loyal (a linear program; without constraints it gives the Duncan–Davis bounds).
+* :func:`scenario_arrays` — implied splits and tipping points of many scenarios at once.
+
+The bounds of every cell, assuming nothing or loyal finalists' voters, are in
+:mod:`congresslab.runoffs.bounds`.
 
 The scenario model (shares of round-1 *expressed* voters):
 
@@ -55,6 +55,7 @@ from itertools import product
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from congresslab.errors import RunoffError
 
@@ -65,9 +66,8 @@ __all__ = [
     "implied_split",
     "scenario_table",
     "tipping_point",
+    "scenario_arrays",
     "needed_summary",
-    "duncan_davis_bounds",
-    "constrained_bounds",
 ]
 
 
@@ -81,14 +81,19 @@ def _number(value: object, what: str) -> float:
     return out
 
 
-def _series(values: Mapping[str, object], what: str) -> pd.Series:
+def _checked(values: Mapping[str, object], what: str) -> tuple[list[str], list[float]]:
+    """Candidate names and counts of a mapping candidate → number, checked."""
     if not isinstance(values, Mapping | pd.Series) or len(values) == 0:
         raise RunoffError(f"{what}: a mapping candidate → number is required")
     names = [str(k) for k in values.keys()]
     if len(set(names)) != len(names):
         raise RunoffError(f"{what}: duplicate candidate names {names}")
-    return pd.Series({str(k): _number(v, f"{what}[{k!r}]") for k, v in values.items()},
-                     dtype=float)
+    return names, [_number(v, f"{what}[{k!r}]") for k, v in values.items()]
+
+
+def _series(values: Mapping[str, object], what: str) -> pd.Series:
+    names, numbers = _checked(values, what)
+    return pd.Series(numbers, index=names, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -122,20 +127,26 @@ class Runoff:
     assumptions: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        first = _series(self.first, f"{self.label}: round 1")
-        second = _series(self.second, f"{self.label}: runoff")
-        if len(first) < 3:
+        # plain lists until the checks pass: pandas costs most of a Runoff's construction
+        names1, votes1 = _checked(self.first, f"{self.label}: round 1")
+        names2, votes2 = _checked(self.second, f"{self.label}: runoff")
+        if len(names1) < 3:
             raise RunoffError(f"{self.label}: round 1 needs at least three candidates (two "
-                              f"finalists and one eliminated), got {list(first.index)}")
-        if len(second) != 2:
+                              f"finalists and one eliminated), got {names1}")
+        if len(names2) != 2:
             raise RunoffError(f"{self.label}: the runoff needs exactly two finalists, got "
-                              f"{list(second.index)}")
-        unknown = [c for c in second.index if c not in first.index]
+                              f"{names2}")
+        unknown = [c for c in names2 if c not in names1]
         if unknown:
             raise RunoffError(f"{self.label}: runoff candidate(s) {unknown} not among the "
-                              f"round-1 candidates {list(first.index)}")
-        first = first.sort_values(ascending=False, kind="stable")
-        second = second.loc[[c for c in first.index if c in second.index]]
+                              f"round-1 candidates {names1}")
+        # decreasing round-1 votes, ties in the given order (a stable sort); runoff alike
+        order = sorted(range(len(votes1)), key=votes1.__getitem__, reverse=True)
+        names1 = [names1[i] for i in order]
+        first = pd.Series([votes1[i] for i in order], index=names1, dtype=float)
+        runoff = dict(zip(names2, votes2, strict=True))
+        names2 = [c for c in names1 if c in runoff]
+        second = pd.Series([runoff[c] for c in names2], index=names2, dtype=float)
         e1 = _number(self.r1_expressed, f"{self.label}: r1_expressed")
         e2 = _number(self.r2_expressed, f"{self.label}: r2_expressed")
         if first.sum() > e1 * (1 + 1e-9) + 0.5:
@@ -389,6 +400,26 @@ def _bases(runoff: Runoff, loyalty: float = 1.0, crossover: float = 0.0,
            fixed_splits: Mapping[str, Mapping[str, float]] | None = None) -> dict:
     lo, cr, ret, nl, fixed = _scenario(runoff, loyalty, crossover, retention,
                                        newcomers_to_leader, fixed_splits)
+    return {"loyalty": lo, "crossover": cr, "retention": ret, "newcomers_to_leader": nl,
+            "fixed": fixed, "free": [e for e in ret if e not in fixed],
+            **_arithmetic(runoff, lo, cr, ret, nl, fixed)}
+
+
+def _ratio(num, den):
+    """``num / den`` where ``den > 0``, NaN elsewhere (elementwise for arrays)."""
+    if np.ndim(den) == 0:
+        return num / den if den > 0 else float("nan")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _arithmetic(runoff: Runoff, lo, cr, ret: Mapping, nl, fixed: Mapping[str, float]) -> dict:
+    """The scenario arithmetic of :func:`implied_split` and :func:`tipping_point` (votes).
+
+    ``lo``, ``cr``, ``nl`` and the values of ``ret`` are numbers (one scenario) or numpy
+    arrays of one shape (many scenarios: :func:`scenario_arrays`). The operations and their
+    order are the same either way, so both give the same floats.
+    """
     f1, m1 = (float(runoff.first[c]) for c in runoff.second.index)
     x = runoff.first
     returning = (lo + cr) * (f1 + m1) + sum(ret[e] * float(x[e]) for e in ret)
@@ -397,11 +428,18 @@ def _bases(runoff: Runoff, loyalty: float = 1.0, crossover: float = 0.0,
     fixed_runner = sum(ret[e] * float(x[e]) * (1 - s) for e, s in fixed.items())
     base_leader = lo * f1 + cr * m1 + nl * newcomers + fixed_leader
     base_runner = lo * m1 + cr * f1 + (1 - nl) * newcomers + fixed_runner
-    free = [e for e in ret if e not in fixed]
-    return {"loyalty": lo, "crossover": cr, "retention": ret, "newcomers_to_leader": nl,
-            "fixed": fixed, "free": free, "newcomers": newcomers,
-            "base_leader": base_leader, "base_runner_up": base_runner,
-            "free_voters": sum(ret[e] * float(x[e]) for e in free)}
+    to_leader = float(runoff.second.iloc[0]) - base_leader
+    to_runner = float(runoff.second.iloc[1]) - base_runner
+    chose = to_leader + to_runner
+    return {"newcomers": newcomers, "base_leader": base_leader, "base_runner_up": base_runner,
+            "free_voters": sum(ret[e] * float(x[e]) for e in ret if e not in fixed),
+            "free_to_leader": to_leader, "free_to_runner_up": to_runner,
+            "free_to_leader_pct": _ratio(100 * to_leader, chose),
+            "feasible": (newcomers >= -1e-9) & (to_leader >= -1e-9) & (to_runner >= -1e-9),
+            # a finalist's tipping point q: own + q·chose = other + (1 − q)·chose
+            "leader_needed_pct": _ratio(100 * (base_runner - base_leader + chose), 2 * chose),
+            "runner_up_needed_pct": _ratio(100 * (base_leader - base_runner + chose),
+                                           2 * chose)}
 
 
 def implied_split(runoff: Runoff, *, loyalty: float = 1.0, crossover: float = 0.0,
@@ -447,18 +485,14 @@ def implied_split(runoff: Runoff, *, loyalty: float = 1.0, crossover: float = 0.
     (['C'], 8.0, 7.0)
     """
     b = _bases(runoff, loyalty, crossover, retention, newcomers_to_leader, fixed_splits)
-    to_leader = float(runoff.second.iloc[0]) - b["base_leader"]
-    to_runner = float(runoff.second.iloc[1]) - b["base_runner_up"]
-    chose = to_leader + to_runner
-    share = 100 * to_leader / chose if chose > 0 else float("nan")
+    share = b["free_to_leader_pct"]
     return {
         "loyalty": b["loyalty"], "crossover": b["crossover"],
         "retention": b["retention"], "newcomers_to_leader": b["newcomers_to_leader"],
         "fixed_splits": b["fixed"], "free": b["free"], "newcomers": b["newcomers"],
-        "free_to_leader": to_leader, "free_to_runner_up": to_runner,
+        "free_to_leader": b["free_to_leader"], "free_to_runner_up": b["free_to_runner_up"],
         "free_to_leader_pct": share, "free_to_runner_up_pct": 100 - share,
-        "feasible": bool(b["newcomers"] >= -1e-9 and to_leader >= -1e-9
-                         and to_runner >= -1e-9),
+        "feasible": bool(b["feasible"]),
     }
 
 
@@ -529,16 +563,47 @@ def tipping_point(runoff: Runoff, *, candidate: str | None = None, loyalty: floa
     if candidate not in runoff.second.index:
         raise RunoffError(f"candidate {candidate!r} is not a finalist of {runoff.label} "
                           f"({list(runoff.second.index)})")
-    s = implied_split(runoff, loyalty=loyalty, crossover=crossover, retention=retention,
-                      newcomers_to_leader=newcomers_to_leader, fixed_splits=fixed_splits)
     b = _bases(runoff, loyalty, crossover, retention, newcomers_to_leader, fixed_splits)
-    chose = s["free_to_leader"] + s["free_to_runner_up"]
-    if chose <= 0:
-        return float("nan")
-    own, other = ((b["base_leader"], b["base_runner_up"]) if candidate == runoff.leader
-                  else (b["base_runner_up"], b["base_leader"]))
-    # own + q·chose = other + (1 − q)·chose
-    return 100 * (other - own + chose) / (2 * chose)
+    return b["leader_needed_pct" if candidate == runoff.leader else "runner_up_needed_pct"]
+
+
+def scenario_arrays(runoff: Runoff, *, loyalty: ArrayLike, crossover: ArrayLike,
+                    newcomers_to_leader: ArrayLike, retention: ArrayLike | None = None
+                    ) -> dict[str, np.ndarray]:
+    """:func:`implied_split` and :func:`tipping_point` for many scenarios at once.
+
+    The shares are broadcast together, one scenario per element, and go through the same
+    arithmetic as one scenario (the same floats), with no per-scenario object. ``retention``
+    is one share for all eliminated candidates (default ``loyalty + crossover``); no
+    ``fixed_splits``. The first invalid scenario (C order) raises :func:`implied_split`'s error.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``newcomers``, ``free_to_leader``, ``free_to_runner_up``, ``free_to_leader_pct``,
+        ``feasible``; ``leader_needed_pct`` / ``runner_up_needed_pct``: :func:`tipping_point`.
+
+    Examples
+    --------
+    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48})
+    >>> a = scenario_arrays(r, loyalty=[1.0, 0.9], crossover=0.0, newcomers_to_leader=0.5)
+    >>> a["free_to_leader_pct"].round(1).tolist(), a["runner_up_needed_pct"].tolist()
+    ([35.0, 36.1], [75.0, 75.0])
+    """
+    lo, cr, nl, re = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        loyalty, crossover, newcomers_to_leader, 0.0 if retention is None else retention)))
+    re = lo + cr if retention is None else re
+    shares = (lo, cr, nl) if retention is None else (lo, cr, nl, re)
+    ok = np.logical_and.reduce([np.isfinite(v) & (v >= 0) & (v <= 1) for v in shares]) & (
+        lo + cr <= 1 + 1e-12)
+    if not ok.all():  # exactly _scenario's checks: it raises its error for the first failure
+        i = np.unravel_index(np.argmin(ok), ok.shape)
+        _scenario(runoff, float(lo[i]), float(cr[i]),
+                  None if retention is None else float(re[i]), float(nl[i]), None)
+    a = _arithmetic(runoff, lo, cr, dict.fromkeys(runoff.eliminated, re), nl, {})
+    return {k: np.asarray(a[k]) for k in ("newcomers", "free_to_leader", "free_to_runner_up",
+                                          "free_to_leader_pct", "feasible",
+                                          "leader_needed_pct", "runner_up_needed_pct")}
 
 
 def needed_summary(runoff: Runoff, **scenario: object) -> dict:
@@ -583,168 +648,3 @@ def needed_summary(runoff: Runoff, **scenario: object) -> dict:
         "votes_to_flip": math.floor(runoff.margin / 2) + 1,
         "feasible": s["feasible"],
     }
-
-
-# --------------------------------------------------------------------- bounds
-def _closed_table(runoff: Runoff, registered: float | None) -> tuple[pd.Series, pd.Series]:
-    """Origin and destination counts over one closed electorate of ``registered``."""
-    reg = runoff.registered if registered is None else registered
-    if reg is None:
-        raise RunoffError(f"{runoff.label}: registered members not known; pass registered= "
-                          "(the electorate both rounds are taken over: an assumption)")
-    reg = _number(reg, "registered")
-    v1 = runoff.r1_expressed if runoff.r1_voters is None else float(runoff.r1_voters)
-    v2 = runoff.r2_expressed if runoff.r2_voters is None else float(runoff.r2_voters)
-    if reg < max(v1, v2) - 0.5:
-        raise RunoffError(f"{runoff.label}: registered = {reg:,.0f} is below the "
-                          f"{max(v1, v2):,.0f} who voted")
-    origin = runoff.first.copy()
-    origin["round-1 blank/null"] = v1 - runoff.first.sum()
-    origin["round-1 non-voters"] = reg - v1
-    dest = runoff.second.copy()
-    dest["runoff blank/null"] = v2 - runoff.r2_expressed
-    dest["runoff non-voters"] = reg - v2
-    return origin[origin > 0.5], dest[dest > 0.5]
-
-
-def _pooled_rows(runoff: Runoff) -> dict[str, list[str]]:
-    groups = {e: [e] for e in runoff.eliminated}
-    if len(runoff.eliminated) > 1:
-        groups["eliminated (all)"] = runoff.eliminated
-    return groups
-
-
-def duncan_davis_bounds(runoff: Runoff, registered: float | None = None) -> pd.DataFrame:
-    """Logical bounds (%) of every transfer cell, with no behavioural assumption.
-
-    Origins: the round-1 candidates, round-1 blank/null and non-voters; destinations: the
-    finalists, runoff blank/null and non-voters; both rounds over the same electorate
-    (``registered``; default the runoff's figure). A cell from origin ``r`` to destination
-    ``c`` holds between ``max(0, X_r + T_c − N)`` and ``min(X_r, T_c)`` voters (Duncan &
-    Davis 1953; :func:`congresslab.transfers.unit_bounds`). With several eliminated
-    candidates a pooled row ``eliminated (all)`` is added.
-
-    Examples
-    --------
-    >>> r = Runoff.from_counts({"A": 60, "B": 25, "C": 15}, {"A": 90, "B": 10},
-    ...                        registered=100)
-    >>> b = duncan_davis_bounds(r).set_index(["origin", "destination"])
-    >>> b.loc[("A", "A"), ["lower", "upper"]].tolist()
-    [83.3, 100.0]
-    """
-    from congresslab.transfers import unit_bounds
-
-    origin, dest = _closed_table(runoff, registered)
-    groups = {o: [o] for o in origin.index}
-    if len(runoff.eliminated) > 1:
-        groups["eliminated (all)"] = runoff.eliminated
-    rows = []  # each row (pooled or not) is bounded as one origin against everybody else
-    for name, members in groups.items():
-        x = origin[members].sum()
-        rest = origin.sum() - x
-        lo, hi = unit_bounds(np.array([[x, rest]]), dest.to_numpy()[None, :])
-        for j, d in enumerate(dest.index):
-            rows.append({"origin": name, "destination": d,
-                         "lower": round(100 * float(lo[0, 0, j]), 1),
-                         "upper": round(100 * float(hi[0, 0, j]), 1)})
-    return pd.DataFrame(rows)
-
-
-def constrained_bounds(runoff: Runoff, *, registered: float | None = None,
-                       min_loyalty: float = 0.0, max_crossover: float = 1.0,
-                       max_newcomers: float | None = None) -> pd.DataFrame:
-    """Bounds (%) of each eliminated candidate's transfers when the finalists' voters are
-    assumed mostly loyal.
-
-    A linear program over the whole transfer table of a closed electorate (as in
-    :func:`duncan_davis_bounds`), with the extra constraints that at least ``min_loyalty``
-    of each finalist's round-1 voters voted for them again and at most ``max_crossover``
-    for the other finalist, and (``max_newcomers``) that at most that many finalist votes
-    came from round-1 blank/null voters and non-voters. With the defaults it reproduces
-    the Duncan–Davis bounds.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``origin`` (each eliminated candidate, and ``eliminated (all)`` when there are
-        several), ``destination`` (each finalist), ``lower``, ``upper`` (% of the origin's
-        round-1 votes) and ``feasible`` (False, with NaN bounds, when no table satisfies
-        the constraints).
-
-    Examples
-    --------
-    >>> r = Runoff.from_counts({"A": 45, "B": 35, "C": 20}, {"A": 52, "B": 48},
-    ...                        registered=120)
-    >>> constrained_bounds(r)[["lower", "upper"]].values.tolist()
-    [[0.0, 100.0], [0.0, 100.0]]
-    >>> b = constrained_bounds(r, min_loyalty=0.95, max_crossover=0.0)
-    >>> b[["destination", "lower", "upper"]].values.tolist()
-    [['A', 0.0, 46.2], ['B', 0.0, 73.8]]
-    >>> b = constrained_bounds(r, min_loyalty=0.95, max_crossover=0.0, max_newcomers=0)
-    >>> b[["destination", "lower", "upper"]].values.tolist()
-    [['A', 35.0, 35.0], ['B', 65.0, 65.0]]
-    """
-    from scipy.optimize import linprog
-
-    lo_share = _check_share(min_loyalty, "min_loyalty")
-    cross = _check_share(max_crossover, "max_crossover")
-    origin, dest = _closed_table(runoff, registered)
-    R, C = len(origin), len(dest)
-    oi = {o: i for i, o in enumerate(origin.index)}
-    di = {d: j for j, d in enumerate(dest.index)}
-    a_eq, b_eq = [], []
-    for i in range(R):
-        row = np.zeros(R * C)
-        row[i * C:(i + 1) * C] = 1
-        a_eq.append(row)
-        b_eq.append(origin.iloc[i])
-    for j in range(C - 1):  # the last column sum follows from the others
-        col = np.zeros(R * C)
-        col[j::C] = 1
-        a_eq.append(col)
-        b_eq.append(dest.iloc[j])
-    a_ub, b_ub = [], []
-    finalists = list(runoff.second.index)
-    for f in finalists:
-        if f not in oi:
-            continue
-        other = finalists[1 - finalists.index(f)]
-        i, x = oi[f], float(origin[f])
-        if lo_share > 0:
-            row = np.zeros(R * C)
-            row[i * C + di[f]] = -1
-            a_ub.append(row)
-            b_ub.append(-lo_share * x)
-        if cross < 1:
-            row = np.zeros(R * C)
-            row[i * C + di[other]] = 1
-            a_ub.append(row)
-            b_ub.append(cross * x)
-    if max_newcomers is not None:
-        cap = _number(max_newcomers, "max_newcomers")
-        row = np.zeros(R * C)
-        for o in ("round-1 blank/null", "round-1 non-voters"):
-            for f in finalists:
-                if o in oi:
-                    row[oi[o] * C + di[f]] = 1
-        a_ub.append(row)
-        b_ub.append(cap)
-    kw = {"A_eq": np.array(a_eq), "b_eq": np.array(b_eq), "bounds": (0, None),
-          "method": "highs"}
-    if a_ub:
-        kw.update(A_ub=np.array(a_ub), b_ub=np.array(b_ub))
-    rows = []
-    for name, members in _pooled_rows(runoff).items():
-        total = float(origin[members].sum())
-        for f in finalists:
-            c = np.zeros(R * C)
-            for m in members:
-                c[oi[m] * C + di[f]] = 1
-            res_lo = linprog(c, **kw)
-            res_hi = linprog(-c, **kw)
-            ok = res_lo.status == 0 and res_hi.status == 0
-            rows.append({"origin": name, "destination": f,
-                         "lower": round(100 * res_lo.fun / total, 1) if ok else float("nan"),
-                         "upper": round(-100 * res_hi.fun / total, 1) if ok else float("nan"),
-                         "feasible": bool(ok)})
-    return pd.DataFrame(rows)
