@@ -215,3 +215,33 @@ def test_simulate_refuses_a_spreadsheet_name_for_csv_text(tmp_path, capsys, opti
     code, err = run(argv, capsys)
     assert code == 2 and f"{option} " in err and "writes CSV text" in err
     assert not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------- 8. commands that need the notebooks extra
+@pytest.mark.parametrize("module", ["altair", "vl_convert"])
+def test_explorer_without_the_notebooks_extra(tmp_path, capsys, monkeypatch, module):
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: import fails
+    code, err = run(["explorer", "--out", str(tmp_path), "2025"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith("congresslab explorer: error:") and f"'{module}'" in err
+    assert "pip install 'congresslab[notebooks]'" in err
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("module", ["nbformat", "nbconvert"])
+def test_report_without_the_notebooks_extra(capsys, monkeypatch, module):
+    monkeypatch.setitem(sys.modules, module, None)
+    notebook = next(paths.NOTEBOOKS.glob("*.ipynb"))
+    code, err = run(["report", str(notebook)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith("congresslab report: error:") and f"'{module}'" in err
+    assert "pip install 'congresslab[notebooks]'" in err
+
+
+def test_other_missing_modules_still_give_a_traceback(capsys, monkeypatch):
+    def broken(args):
+        import congresslab_no_such_module  # noqa: F401  (a bug, not a missing extra)
+
+    monkeypatch.setattr(cli.info, "run", broken)
+    with pytest.raises(ModuleNotFoundError):
+        cli.main(["info"])
