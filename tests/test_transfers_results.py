@@ -283,6 +283,29 @@ def test_top_level_cli_survives_a_closed_pipe(csv):
     assert "Traceback" not in err and proc.returncode == 0
 
 
+class _ClosedPipe:
+    """A stdout whose reader has gone (``| head`` done): every write raises."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:  # nothing pending until a write (tqdm flushes stdout)
+        pass
+
+
+def test_cli_json_file_is_written_even_if_stdout_closes(csv, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    out = tmp_path / "r.json"
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # main closes it on a broken pipe
+    rc = main([str(csv), *ARGS, "--method", "lp", "--json", str(out)])
+    assert rc == 0
+    d = json.loads(out.read_text(encoding="utf-8"))  # complete: it parses
+    assert REQUIRED <= set(d) and d["method"] == "lp" and d["n_units"] == 30
+
+
 def test_simulated_data_are_labelled_everywhere():
     from congresslab.sim import simulate_congress
 

@@ -246,15 +246,14 @@ def run(args: argparse.Namespace) -> int:
         return _error(f"{args.file}{_where(exc, lines)}: {_cli_spelling(str(exc))}")
     for w in caught:
         print(f"warning: {_cli_spelling(str(w.message))}", file=sys.stderr)
-    if not args.quiet and not to_stdout:
+    # the file first: a reader that closes stdout early (`| head`) cannot lose it
+    if args.json is not None and not to_stdout:
+        try:
+            Path(args.json).write_text(res.to_json() + "\n", encoding="utf-8")
+        except OSError as exc:
+            return _error(f"cannot write {args.json}: {exc}")
+    if to_stdout:
+        print(res.to_json())
+    elif not args.quiet:
         print(res.summary())
-    if args.json is not None:
-        text = res.to_json()
-        if to_stdout:
-            print(text)
-        else:
-            try:
-                Path(args.json).write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                return _error(f"cannot write {args.json}: {exc}")
     return 0
