@@ -245,3 +245,27 @@ def test_other_missing_modules_still_give_a_traceback(capsys, monkeypatch):
     monkeypatch.setattr(cli.info, "run", broken)
     with pytest.raises(ModuleNotFoundError):
         cli.main(["info"])
+
+
+# ------------------------------------------- 9. simulate --like a vote without enough totals
+@pytest.mark.parametrize("argv, culprit", [
+    (["--like", "2022"], "--like 2022"),
+    (["--like", "2021", "--party", "LR"], "--party LR --like 2021"),
+    (["--like", "2022", "--party", "XX"], "--party XX --like 2022"),
+])
+def test_simulate_like_without_totals_says_what_works(tmp_path, capsys, argv, culprit):
+    out = tmp_path / "s.csv"
+    code, err = run(["simulate", *argv, "--out", str(out)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"congresslab simulate: error: {culprit}: ")
+    # what works, in command-line terms, read from the data
+    assert "--like 2018, 2023 or 2025" in err and "--party LR --like 2022" in err
+    assert "like=" not in err and "totals=" not in err and "CongressTotals" not in err
+    assert not out.exists()
+
+
+def test_python_api_keeps_its_python_advice():
+    from congresslab.sim.congress import simulate_congress
+
+    with pytest.raises(ValueError, match=r"pass totals=CongressTotals\(\.\.\.\)"):
+        simulate_congress(like=2022)
