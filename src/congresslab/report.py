@@ -37,6 +37,24 @@ def offline_html(body: str) -> str:
     return _REMOTE_SCRIPT.sub("", body)
 
 
+def _kernel_config() -> object:
+    """Kernel-manager settings: encrypt the kernel's transport where both sides can.
+
+    Without keys, ipykernel (7.x) logs "Kernel is running over TCP without encryption" on
+    the shared stderr once per notebook. jupyter_client (8.10+) provisions CurveZMQ keys
+    with ``transport_encryption="auto"`` when the kernelspec declares support for it (as
+    ipykernel's does); older versions, or pyzmq without CurveZMQ, keep plain TCP and warn.
+    """
+    import zmq
+    from jupyter_client import KernelManager
+    from traitlets.config import Config
+
+    config = Config()
+    if "transport_encryption" in KernelManager.class_trait_names() and zmq.has("curve"):
+        config.KernelManager.transport_encryption = "auto"
+    return config
+
+
 def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[object, float]:
     """Read and execute a notebook in its own folder; return the node and the seconds."""
     import nbformat
@@ -44,8 +62,8 @@ def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[
 
     nb = nbformat.read(notebook, as_version=4)
     start = time.perf_counter()
-    ExecutePreprocessor(timeout=timeout, kernel_name="python3",
-                        record_timing=record_timing).preprocess(
+    ExecutePreprocessor(timeout=timeout, kernel_name="python3", record_timing=record_timing,
+                        config=_kernel_config()).preprocess(
         nb, {"metadata": {"path": str(notebook.parent)}})
     return nb, time.perf_counter() - start
 
