@@ -41,9 +41,10 @@ def _kernel_config() -> object:
     """Kernel-manager settings: encrypt the kernel's transport where both sides can.
 
     Without keys, ipykernel (7.x) logs "Kernel is running over TCP without encryption" on
-    the shared stderr once per notebook. jupyter_client (8.10+) provisions CurveZMQ keys
-    with ``transport_encryption="auto"`` when the kernelspec declares support for it (as
-    ipykernel's does); older versions, or pyzmq without CurveZMQ, keep plain TCP and warn.
+    the shared stderr once per notebook. A jupyter_client with the ``transport_encryption``
+    setting (8.10 here) provisions CurveZMQ keys with ``"auto"`` when the kernelspec declares
+    support for it (as ipykernel's does); older versions, or pyzmq without CurveZMQ, keep
+    plain TCP and the warning.
     """
     import zmq
     from jupyter_client import KernelManager
