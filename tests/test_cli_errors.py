@@ -7,6 +7,7 @@ file or line. Nothing here writes under ``data/``: the raw folder is copied when
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import subprocess
@@ -218,9 +219,20 @@ def test_simulate_refuses_a_spreadsheet_name_for_csv_text(tmp_path, capsys, opti
 
 
 # ------------------------------------------------- 8. commands that need the notebooks extra
+def block(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
+    """Make ``import MODULE`` fail as if it were not installed.
+
+    The modules of the extra are imported for real first: a failed import of nbconvert would
+    leave half of its submodules in ``sys.modules`` and break every later test that uses it.
+    """
+    for name in ("altair", "vl_convert", "nbformat", "nbconvert"):
+        importlib.import_module(name)
+    monkeypatch.setitem(sys.modules, module, None)
+
+
 @pytest.mark.parametrize("module", ["altair", "vl_convert"])
 def test_explorer_without_the_notebooks_extra(tmp_path, capsys, monkeypatch, module):
-    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: import fails
+    block(monkeypatch, module)
     code, err = run(["explorer", "--out", str(tmp_path), "2025"], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert err.startswith("congresslab explorer: error:") and f"'{module}'" in err
@@ -230,7 +242,7 @@ def test_explorer_without_the_notebooks_extra(tmp_path, capsys, monkeypatch, mod
 
 @pytest.mark.parametrize("module", ["nbformat", "nbconvert"])
 def test_report_without_the_notebooks_extra(capsys, monkeypatch, module):
-    monkeypatch.setitem(sys.modules, module, None)
+    block(monkeypatch, module)
     notebook = next(paths.NOTEBOOKS.glob("*.ipynb"))
     code, err = run(["report", str(notebook)], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
