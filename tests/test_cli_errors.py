@@ -7,6 +7,7 @@ file or line. Nothing here writes under ``data/``: the raw folder is copied when
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import subprocess
@@ -215,3 +216,68 @@ def test_simulate_refuses_a_spreadsheet_name_for_csv_text(tmp_path, capsys, opti
     code, err = run(argv, capsys)
     assert code == 2 and f"{option} " in err and "writes CSV text" in err
     assert not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------- 8. commands that need the notebooks extra
+def block(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
+    """Make ``import MODULE`` fail as if it were not installed.
+
+    The modules of the extra are imported for real first: a failed import of nbconvert would
+    leave half of its submodules in ``sys.modules`` and break every later test that uses it.
+    """
+    for name in ("altair", "vl_convert", "nbformat", "nbconvert"):
+        importlib.import_module(name)
+    monkeypatch.setitem(sys.modules, module, None)
+
+
+@pytest.mark.parametrize("module", ["altair", "vl_convert"])
+def test_explorer_without_the_notebooks_extra(tmp_path, capsys, monkeypatch, module):
+    block(monkeypatch, module)
+    code, err = run(["explorer", "--out", str(tmp_path), "2025"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith("congresslab explorer: error:") and f"'{module}'" in err
+    assert "pip install 'congresslab[notebooks]'" in err
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("module", ["nbformat", "nbconvert"])
+def test_report_without_the_notebooks_extra(capsys, monkeypatch, module):
+    block(monkeypatch, module)
+    notebook = next(paths.NOTEBOOKS.glob("*.ipynb"))
+    code, err = run(["report", str(notebook)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith("congresslab report: error:") and f"'{module}'" in err
+    assert "pip install 'congresslab[notebooks]'" in err
+
+
+def test_other_missing_modules_still_give_a_traceback(capsys, monkeypatch):
+    def broken(args):
+        import congresslab_no_such_module  # noqa: F401  (a bug, not a missing extra)
+
+    monkeypatch.setattr(cli.info, "run", broken)
+    with pytest.raises(ModuleNotFoundError):
+        cli.main(["info"])
+
+
+# ------------------------------------------- 9. simulate --like a vote without enough totals
+@pytest.mark.parametrize("argv, culprit", [
+    (["--like", "2022"], "--like 2022"),
+    (["--like", "2021", "--party", "LR"], "--party LR --like 2021"),
+    (["--like", "2022", "--party", "XX"], "--party XX --like 2022"),
+])
+def test_simulate_like_without_totals_says_what_works(tmp_path, capsys, argv, culprit):
+    out = tmp_path / "s.csv"
+    code, err = run(["simulate", *argv, "--out", str(out)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"congresslab simulate: error: {culprit}: ")
+    # what works, in command-line terms, read from the data
+    assert "--like 2018, 2023 or 2025" in err and "--party LR --like 2022" in err
+    assert "like=" not in err and "totals=" not in err and "CongressTotals" not in err
+    assert not out.exists()
+
+
+def test_python_api_keeps_its_python_advice():
+    from congresslab.sim.congress import simulate_congress
+
+    with pytest.raises(ValueError, match=r"pass totals=CongressTotals\(\.\.\.\)"):
+        simulate_congress(like=2022)

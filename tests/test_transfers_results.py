@@ -283,6 +283,51 @@ def test_top_level_cli_survives_a_closed_pipe(csv):
     assert "Traceback" not in err and proc.returncode == 0
 
 
+def test_cli_notes_use_command_line_spelling(tmp_path, capsys):
+    path = write_small_2x2(tmp_path)
+    rc = main([str(path), "--unit", "u", "--origin", "a,b", "--destination", "x,y",
+               "--method", "bayes"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert rc == 0 and "learned from the data" in out
+    assert "--prior-rate 0.5 (PyEI) or --prior-rate 2 (eiPack)" in out
+    assert "lambda2" not in out
+    # the Python API keeps the Python spelling
+    r = estimate(pd.read_csv(path), "bayes", unit="u", origin=["a", "b"],
+                 destination=["x", "y"], progress=False)  # fmt: skip
+    assert "Pass lambda2=0.5 (PyEI) or lambda2=2 (eiPack)" in str(r.summary())
+
+
+def write_small_2x2(tmp_path):
+    """Four units, two origins, two destinations: a bayes fit of well under a second."""
+    path = tmp_path / "ok.csv"
+    path.write_text("u,a,b,x,y\nu1,60,40,70,30\nu2,20,80,40,60\nu3,50,50,55,45\n"
+                    "u4,30,70,45,55\n", encoding="utf-8")
+    return path
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone (``| head`` done): every write raises."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:  # nothing pending until a write (tqdm flushes stdout)
+        pass
+
+
+def test_cli_json_file_is_written_even_if_stdout_closes(csv, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    out = tmp_path / "r.json"
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # main closes it on a broken pipe
+    rc = main([str(csv), *ARGS, "--method", "lp", "--json", str(out)])
+    assert rc == 0
+    d = json.loads(out.read_text(encoding="utf-8"))  # complete: it parses
+    assert REQUIRED <= set(d) and d["method"] == "lp" and d["n_units"] == 30
+
+
 def test_simulated_data_are_labelled_everywhere():
     from congresslab.sim import simulate_congress
 

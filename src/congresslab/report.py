@@ -37,6 +37,25 @@ def offline_html(body: str) -> str:
     return _REMOTE_SCRIPT.sub("", body)
 
 
+def _kernel_config() -> object:
+    """Kernel-manager settings: encrypt the kernel's transport where both sides can.
+
+    Without keys, ipykernel (7.x) logs "Kernel is running over TCP without encryption" on
+    the shared stderr once per notebook. A jupyter_client with the ``transport_encryption``
+    setting (8.10 here) provisions CurveZMQ keys with ``"auto"`` when the kernelspec declares
+    support for it (as ipykernel's does); older versions, or pyzmq without CurveZMQ, keep
+    plain TCP and the warning.
+    """
+    import zmq
+    from jupyter_client import KernelManager
+    from traitlets.config import Config
+
+    config = Config()
+    if "transport_encryption" in KernelManager.class_trait_names() and zmq.has("curve"):
+        config.KernelManager.transport_encryption = "auto"
+    return config
+
+
 def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[object, float]:
     """Read and execute a notebook in its own folder; return the node and the seconds."""
     import nbformat
@@ -44,8 +63,8 @@ def _execute(notebook: Path, timeout: int, record_timing: bool = True) -> tuple[
 
     nb = nbformat.read(notebook, as_version=4)
     start = time.perf_counter()
-    ExecutePreprocessor(timeout=timeout, kernel_name="python3",
-                        record_timing=record_timing).preprocess(
+    ExecutePreprocessor(timeout=timeout, kernel_name="python3", record_timing=record_timing,
+                        config=_kernel_config()).preprocess(
         nb, {"metadata": {"path": str(notebook.parent)}})
     return nb, time.perf_counter() - start
 

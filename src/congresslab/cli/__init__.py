@@ -6,7 +6,9 @@ Sub-commands import the heavy parts of the package (pandas, statsmodels, numba) 
 they run, so that ``congresslab --help`` answers at once.
 
 Bad input ends with a one-line message on stderr and exit code 2, never a traceback;
-``--traceback`` shows the traceback instead (to report a bug).
+``--traceback`` shows the traceback instead (to report a bug). So does a command run without
+the optional modules it needs (``explorer`` and ``report`` need the ``notebooks`` extra): the
+message names the module and how to install it.
 
 Examples
 --------
@@ -35,12 +37,29 @@ from congresslab.cli import (
 )
 from congresslab.errors import os_message
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "missing_extra"]
 
 _COMMANDS = (build_data, info, estimate, simulate, classroom, grade, explorer, report)
 #: Commands that read the project's data: they say which root they use when it is not the
 #: package's own (a copy of the checkout, CONGRESSLAB_ROOT).
 _READ_DATA = ("build-data", "info", "simulate", "report")
+#: Modules of the ``notebooks`` extra of pyproject.toml (and what they bring: nbformat,
+#: nbclient, jupyter_client) that commands import when they run. Any other missing module
+#: is a bug and keeps its traceback.
+_NOTEBOOKS_EXTRA = frozenset({"altair", "vl_convert", "nbformat", "nbconvert", "nbclient",
+                              "jupyter_client", "ipykernel", "ipywidgets"})
+
+
+def missing_extra(module: str) -> str:
+    """The message for a module of the ``notebooks`` extra that is not installed.
+
+    Examples
+    --------
+    >>> missing_extra("altair")[:52]
+    "needs the module 'altair', which is not installed: i"
+    """
+    return (f"needs the module '{module}', which is not installed: install the notebooks "
+            "extra with pip install 'congresslab[notebooks]' (or make venv in a checkout)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`
         sys.stderr.close()
         return 0
+    except ModuleNotFoundError as err:  # a base install without the notebooks extra
+        module = (err.name or "").partition(".")[0]
+        if module not in _NOTEBOOKS_EXTRA:
+            raise
+        if args.traceback:
+            traceback.print_exc()
+        print(f"congresslab {args.command}: error: {missing_extra(module)}", file=sys.stderr)
+        return 2
     except (ValueError, OSError, KeyError) as err:
         # OSError: a missing file, an output path that is a directory or in a missing
         # directory, no permission...

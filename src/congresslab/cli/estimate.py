@@ -177,9 +177,28 @@ def _cli_spelling(msg: str) -> str:
     'choose --margins rescale or --margins entry_exit'
     >>> _cli_spelling("alpha=0.95 is the error level")
     '--alpha 0.95 is the error level'
+    >>> _cli_spelling("Pass lambda2=0.5 (PyEI) or lambda2=2 (eiPack).")
+    'Pass --prior-rate 0.5 (PyEI) or --prior-rate 2 (eiPack).'
+    >>> _cli_spelling("Use constrained=True (command line: --constrained) or another method.")
+    'Use --constrained or another method.'
     """
     msg = re.sub(r"margins='(\w+)'", r"--margins \1", msg)
+    msg = re.sub(r"\blambda2=", "--prior-rate ", msg)
+    msg = re.sub(r"\bconstrained=True( \(command line: --constrained\))?", "--constrained", msg)
     return re.sub(r"\b(alpha|seed)=", r"--\1 ", msg)
+
+
+def _cli_summary(res: Any) -> str:
+    """The printed summary of ``res``, its notes in command-line spelling (:func:`_cli_spelling`).
+
+    The notes are written for the Python API (``lambda2=0.5``); only they are respelled, not
+    the table or the header.
+    """
+    summary = res.summary()
+    text = str(summary)
+    for note in summary.notes():
+        text = text.replace(note, _cli_spelling(note))
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -246,15 +265,14 @@ def run(args: argparse.Namespace) -> int:
         return _error(f"{args.file}{_where(exc, lines)}: {_cli_spelling(str(exc))}")
     for w in caught:
         print(f"warning: {_cli_spelling(str(w.message))}", file=sys.stderr)
-    if not args.quiet and not to_stdout:
-        print(res.summary())
-    if args.json is not None:
-        text = res.to_json()
-        if to_stdout:
-            print(text)
-        else:
-            try:
-                Path(args.json).write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                return _error(f"cannot write {args.json}: {exc}")
+    # the file first: a reader that closes stdout early (`| head`) cannot lose it
+    if args.json is not None and not to_stdout:
+        try:
+            Path(args.json).write_text(res.to_json() + "\n", encoding="utf-8")
+        except OSError as exc:
+            return _error(f"cannot write {args.json}: {exc}")
+    if to_stdout:
+        print(res.to_json())
+    elif not args.quiet:
+        print(_cli_summary(res))
     return 0

@@ -23,6 +23,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Check the folder and the years, then write the pages."""
+    # the notebooks extra, before anything is written (cli.main says how to install it)
+    import altair  # noqa: F401
+    import vl_convert  # noqa: F401
+
     from congresslab import paths
     from congresslab.explorer import two_round_congresses, write_explorers
 

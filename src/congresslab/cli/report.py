@@ -32,6 +32,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Render (or, with ``--store``, execute in place) the notebooks."""
+    # the notebooks extra, before any notebook runs (cli.main says how to install it)
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+
     from congresslab import paths
     from congresslab.report import render_notebooks, store_outputs, write_index
 

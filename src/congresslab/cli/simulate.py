@@ -77,6 +77,31 @@ def check_simulate_args(args: argparse.Namespace) -> None:
             )
 
 
+def _no_totals(party: str, like: int, err: ValueError) -> str | None:
+    """The command-line message when ``--like`` (and ``--party``) name no simulable vote.
+
+    ``None`` when the vote is simulable (``err`` is about something else). The Python API's
+    message advises ``totals=CongressTotals(...)``, which the command line cannot pass: say
+    instead which options work, from :func:`congresslab.sim.totals.simulable_votes`.
+    """
+    from congresslab.sim.totals import simulable_votes
+
+    votes = simulable_votes()
+    if (party, like) in votes:
+        return None
+    options = f"--like {like}" if party == "PS" else f"--party {party} --like {like}"
+    reason = str(err)
+    if party == "PS":
+        reason = f"no PS congress of {like} with enough published national totals"
+    elif reason.startswith("like="):  # the Python spelling: say it without the arguments
+        reason = f"no two-round members' vote of {party} in {like} in the data"
+    ps = [str(year) for p, year in votes if p == "PS"]
+    works = [f"--like {', '.join(ps[:-1])} or {ps[-1]} (PS)" if len(ps) > 1 else
+             f"--like {ps[0]} (PS)"]
+    works += [f"--party {p} --like {year}" for p, year in votes if p != "PS"]
+    return f"{options}: {reason}; what works: {' or '.join(works)}"
+
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``simulate`` sub-command to an :mod:`argparse` sub-parser collection.
 
@@ -142,10 +167,13 @@ def run(args: argparse.Namespace | Sequence[str]) -> int:
     check_simulate_args(args)
     from congresslab.sim.congress import simulate_congress
 
-    sim = simulate_congress(
-        like=args.like, party=args.party, seed=args.seed, dispersion=args.dispersion,
-        n_federations=args.n_federations,
-    )  # fmt: skip
+    try:
+        sim = simulate_congress(
+            like=args.like, party=args.party, seed=args.seed, dispersion=args.dispersion,
+            n_federations=args.n_federations,
+        )  # fmt: skip
+    except ValueError as err:
+        raise ValueError(_no_totals(args.party, args.like, err) or str(err)) from err
     sim.to_csv(args.out, args.truth)
     like = f"{args.party} {args.like}" if args.party != "PS" else str(args.like)
     msg = f"SIMULATED congress like {like} (seed {args.seed}): {len(sim.units)} federations"

@@ -16,7 +16,11 @@ from congresslab.data.fedtables import slugify_option
 from congresslab.rounding import apportion
 from congresslab.sim.anchors import registered_assumed
 
-__all__ = ["CongressTotals", "congress_totals"]
+__all__ = ["CongressTotals", "congress_totals", "PS_YEARS", "simulable_votes"]
+
+#: PS congresses whose published national totals close a SIMULATED congress (with the
+#: assumptions that :func:`congress_totals` states).
+PS_YEARS: tuple[int, ...] = (2018, 2023, 2025)
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,10 @@ def congress_totals(like: int, party: str = "PS") -> CongressTotals:
 
     if party != "PS":
         return _vote_totals(like, party)
-    if like not in (2018, 2023, 2025):
+    if like not in PS_YEARS:
+        years = ", ".join(map(str, PS_YEARS[:-1])) + f" and {PS_YEARS[-1]}"
         raise ValueError(
-            f"like={like!r}: only 2018, 2023 and 2025 have enough published totals; "
+            f"like={like!r}: only {years} have enough published totals; "
             "pass totals=CongressTotals(...) for other congresses"
         )
     res = load_results(like, status="official")
@@ -223,3 +228,29 @@ def _vote_totals(year: int, party: str) -> CongressTotals:
                        f"are published for {party})")
     return CongressTotals(year, registered, r1_counts, r2_counts, slugs2, labels, assumptions,
                           party)
+
+
+def simulable_votes() -> list[tuple[str, int]]:
+    """The (party, year) votes whose totals :func:`congress_totals` can close.
+
+    The PS congresses of :data:`PS_YEARS`, then every other party's vote of
+    ``congresses(party=None)`` whose two rounds are published as counts (each is tried, so
+    the list follows the data). For error messages: it reads the results of every vote.
+
+    Examples
+    --------
+    >>> simulable_votes()
+    [('PS', 2018), ('PS', 2023), ('PS', 2025), ('LR', 2022)]
+    """
+    from congresslab.data.load import congresses
+
+    votes = [("PS", year) for year in PS_YEARS]
+    others = congresses(party=None)
+    others = others[others["party"] != "PS"]
+    for party, year in zip(others["party"], others["congress_year"], strict=True):
+        try:
+            _vote_totals(int(year), party)
+        except ValueError:
+            continue
+        votes.append((party, int(year)))
+    return votes
