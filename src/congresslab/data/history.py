@@ -64,6 +64,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from congresslab.data.raw import RawDataError, parse_count, parse_share, read_raw
@@ -239,6 +240,11 @@ def _latest_date(text: object) -> str:
     return max(dates) if dates else ""
 
 
+#: The columns :func:`default_rank` reads (those present are passed to it).
+_RANK_COLUMNS = ("_completeness", "option_kind", "votes", "share_pct", "status", "date",
+                 "share_text", "shares_sum_ok", "superseded", "approximate", "_order")
+
+
 def default_rank(version: pd.DataFrame) -> tuple:
     """Sort key of a version (lower = preferred) under the default rule of this module.
 
@@ -280,17 +286,27 @@ def mark_versions(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     are never the default.
     """
     frame = frame.copy()
-    frame["version"] = ""
-    frame["is_default"] = False
-    for vote, group in frame.groupby(keys, sort=False):
+    labels = np.full(len(frame), "", dtype=object)
+    default = np.zeros(len(frame), dtype=bool)
+    has_figure = (frame["votes"].notna() | frame["share_pct"].notna()).to_numpy()
+    version_keys = frame["version_key"].to_numpy()
+    ranked_columns = frame[[c for c in _RANK_COLUMNS if c in frame]]  # cheaper row takes
+    # positions, not labels: one assignment per column at the end instead of a .loc per version
+    for vote, positions in frame.groupby(keys, sort=False).indices.items():
+        prefix = "-".join(str(v) for v in (vote if isinstance(vote, tuple) else (vote,)))
+        versions: dict = {}  # in order of first appearance, as groupby(sort=False)
+        for pos in positions:
+            if not pd.isna(version_keys[pos]):  # groupby leaves rows without a key out
+                versions.setdefault(version_keys[pos], []).append(pos)
         ranked = []
-        for n, (_, version) in enumerate(group.groupby("version_key", sort=False), start=1):
-            label = "-".join(str(v) for v in vote) + f"-v{n}"
-            frame.loc[version.index, "version"] = label
-            if (version["votes"].notna() | version["share_pct"].notna()).any():
-                ranked.append((default_rank(version), version.index))
+        for n, rows in enumerate(versions.values(), start=1):
+            labels[rows] = f"{prefix}-v{n}"
+            if has_figure[rows].any():
+                ranked.append((default_rank(ranked_columns.iloc[rows]), rows))
         if ranked:
-            frame.loc[min(ranked, key=lambda r: r[0])[1], "is_default"] = True
+            default[min(ranked, key=lambda r: r[0])[1]] = True
+    frame["version"] = labels
+    frame["is_default"] = default
     return frame.drop(columns=["version_key"])
 
 
