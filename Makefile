@@ -43,7 +43,7 @@ reproduce: notebooks ## the main job: processed data, executed notebooks, figure
 
 test: $(STAMP) $(WARM) ## run the tests: unit tests, doctests, notebooks through nbval, ruff
 	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)

@@ -213,6 +213,24 @@ def test_build_is_deterministic_and_never_touches_raw(tmp_path):
         assert filecmp.cmp(path, paths.PROCESSED / path.name, shallow=False), path.name
 
 
+def test_a_failed_write_leaves_the_former_table_whole(tmp_path, monkeypatch):
+    from congresslab.data import clean
+
+    path = tmp_path / "results.csv"
+    clean._write(pd.DataFrame({"a": [1, 2]}), path)
+    assert path.read_text(encoding="utf-8") == "a\n1\n2\n"
+
+    def half_then_fail(self, target, **kw):  # a write that dies half-way (disk full, kill)
+        Path(target).write_text("a\n", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        clean._write(pd.DataFrame({"a": [3, 4]}), path)
+    assert path.read_text(encoding="utf-8") == "a\n1\n2\n"  # readers never see "a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]  # no temporary file left
+
+
 def test_build_refuses_to_write_into_raw():
     with pytest.raises(ValueError, match="raw data folder"):
         build_data(out_dir=paths.RAW)
