@@ -58,6 +58,23 @@ def test_save_figure_records_provenance(tmp_path):
     assert "test.png" in index and "Nancy 2025" in index
 
 
+def test_figure_index_keeps_every_line_when_written_in_parallel(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from congresslab.figures import _record
+
+    index = tmp_path / "index.csv"
+
+    def write(k):
+        _record(index, {"figure": f"f{k:03d}.png", "title": "t", "made_by": "m", "data": "d"})
+
+    with ThreadPoolExecutor(4) as pool:  # as notebooks of make test in parallel workers
+        list(pool.map(write, range(100)))
+    lines = index.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "figure,title,made_by,data"
+    assert lines[1:] == [f"f{k:03d}.png,t,m,d" for k in range(100)]
+
+
 def test_figure_bars_are_the_published_shares():
     fig = plot_congress(2025)
     heights = sorted(round(p.get_height(), 2) for p in fig.axes[1].patches)

@@ -7,6 +7,8 @@ made it recorded in the PNG metadata and in ``reports/figures/index.csv``.
 from __future__ import annotations
 
 import csv
+import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +17,11 @@ import pandas as pd
 
 from congresslab import __version__, paths
 from congresslab.data.load import load_results, load_turnout
+
+try:  # POSIX: lock the figure index while it is rewritten
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock
+    fcntl = None
 
 __all__ = ["save_figure", "plot_congress", "plot_participation", "plot_scenarios", "COLORS"]
 
@@ -60,19 +67,29 @@ def save_figure(fig: plt.Figure, name: str, *, made_by: str, data: Sequence[str]
     fig.savefig(path, dpi=110, bbox_inches="tight", metadata={
         "Title": title or name, "Software": f"congresslab {__version__}",
         "Source": made_by, "Description": "data: " + "; ".join(data)})
-    index = folder / "index.csv"
-    rows = []
-    if index.exists():
-        with open(index, encoding="utf-8", newline="") as handle:
-            rows = [r for r in csv.DictReader(handle) if r["figure"] != path.name]
-    rows.append({"figure": path.name, "title": title, "made_by": made_by,
-                 "data": "; ".join(data)})
-    with open(index, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, ["figure", "title", "made_by", "data"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda r: r["figure"]))
+    _record(folder / "index.csv", {"figure": path.name, "title": title, "made_by": made_by,
+                                   "data": "; ".join(data)})
     return path
+
+
+def _record(index: Path, row: dict[str, str]) -> None:
+    """Replace ``row["figure"]``'s line of ``index``, under a lock and by an atomic rename:
+    notebooks run in parallel (``make test``) must not lose each other's lines."""
+    with open(index.with_name(".index.lock"), "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        rows = []
+        if index.exists():
+            with open(index, encoding="utf-8", newline="") as handle:
+                rows = [r for r in csv.DictReader(handle) if r["figure"] != row["figure"]]
+        rows.append(row)
+        tmp = index.with_name(f".{index.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, ["figure", "title", "made_by", "data"],
+                                    lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(sorted(rows, key=lambda r: r["figure"]))
+        os.replace(tmp, index)
 
 
 def plot_congress(year: int, *, ax: Sequence[plt.Axes] | None = None) -> plt.Figure:
