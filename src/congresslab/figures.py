@@ -7,8 +7,6 @@ made it recorded in the PNG metadata and in ``reports/figures/index.csv``.
 from __future__ import annotations
 
 import csv
-import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,13 +81,15 @@ def _record(index: Path, row: dict[str, str]) -> None:
             with open(index, encoding="utf-8", newline="") as handle:
                 rows = [r for r in csv.DictReader(handle) if r["figure"] != row["figure"]]
         rows.append(row)
-        tmp = index.with_name(f".{index.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, ["figure", "title", "made_by", "data"],
-                                    lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(sorted(rows, key=lambda r: r["figure"]))
-        os.replace(tmp, index)
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, ["figure", "title", "made_by", "data"],
+                                        lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(sorted(rows, key=lambda r: r["figure"]))
+
+        paths.write_replacing(index, write)
 
 
 def plot_congress(year: int, *, ax: Sequence[plt.Axes] | None = None) -> plt.Figure:

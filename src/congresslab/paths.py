@@ -15,7 +15,8 @@ root is used and why: an :class:`~congresslab.errors.InputWarning` says it when 
 is imported, and the command line prints it on stderr for the commands that read data.
 
 Outputs never replace an input and nothing is written under ``data/raw/``:
-:func:`check_output` refuses such paths.
+:func:`check_output` refuses such paths. Outputs that others may read while they are
+rewritten are written through :func:`write_replacing`.
 
 Examples
 --------
@@ -29,8 +30,9 @@ Examples
 from __future__ import annotations
 
 import os
+import threading
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "find_checkout",
     "root_note",
     "check_output",
+    "write_replacing",
 ]
 
 #: The checkout that holds the installed package's source (``src/congresslab`` → up 3).
@@ -179,6 +182,29 @@ def check_output(option: str, path: str | Path, inputs: Iterable[str | Path] = (
     if not target.parent.is_dir():
         raise ValueError(f"{option} {path}: directory {Path(path).parent} does not exist")
     return target
+
+
+def write_replacing(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` by calling ``write`` on a temporary file beside it, then renaming that
+    file over ``path``.
+
+    A reader (a notebook, a parallel test) sees the former file or the new one, never half
+    of one. If ``write`` fails, ``path`` is left as it was and the temporary file removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "table.csv"
+    >>> write_replacing(out, lambda tmp: tmp.write_text("a\\n1\\n"))
+    >>> out.read_text()
+    'a\\n1\\n'
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 if (_NOTE := root_note()) is not None:  # say it in Python too (notebooks, scripts)

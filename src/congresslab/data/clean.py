@@ -31,7 +31,6 @@ nothing is silently fixed, and nothing is ever written under ``data/raw/``.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -445,14 +444,8 @@ def _combine(current: pd.DataFrame, others: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    # a temporary file renamed over the old one: a reader (a notebook, a parallel test) sees
-    # the old table or the new one, never a half-written file
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.10g")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    paths.write_replacing(path, lambda tmp: frame.to_csv(
+        tmp, index=False, lineterminator="\n", float_format="%.10g"))
 
 
 def build_data(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str, Path]:
