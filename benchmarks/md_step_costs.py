@@ -27,7 +27,11 @@ from bayes_speed import load_set  # noqa: E402
 
 from congresslab.transfers._md import densities as D  # noqa: E402
 from congresslab.transfers._md import kernels as K  # noqa: E402
-from congresslab.transfers._md.driver import _TINY, validate_counts  # noqa: E402
+from congresslab.transfers._md.driver import (  # noqa: E402
+    _TINY,
+    COLLAPSE_MAX_MEDIAN_UNIT,
+    validate_counts,
+)
 
 
 @njit
@@ -94,7 +98,7 @@ def state(name: str, warm: int = 500):
     keep = np.full(1, -1, dtype=np.int64)
     qbuf = np.empty((1, 1, U, R, C), dtype=np.float32)
     acc = np.zeros(4)
-    collapse = bool(np.median(N) <= 64)
+    collapse = bool(np.median(N) <= COLLAPSE_MAX_MEDIAN_UNIT)  # as fit_md decides
     mix = np.array(K.RIDGE_MIX[collapse])
     K.run_seeded(1, warm, 0, warm, 10**9, 0, 1, Xf, x, np.ascontiguousarray(T), Xf.sum(0), zm,
                  beta, phi, mode, chol, scale, prior, max(R, C) + 2, 3 * R * C, agg,
